@@ -1,0 +1,216 @@
+//! Command-line definitions (clap derive) and nothing else: no behaviour lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  mockdesign whatsapp                      a 45-minute interview on WhatsApp
+  mockdesign payments --minutes 30         a shorter one, budgets scaled to 30 minutes
+  mockdesign feed --self-score             answer aloud or on a whiteboard, then tick the checklist
+  mockdesign whatsapp --answers my.md      grade a written answer as a whole session
+  mockdesign grade search answer.md --json
+  mockdesign resume                        continue the interrupted session
+  mockdesign review latest                 the last transcript with its scorecard
+  mockdesign stats                         progress, weakest areas and what to practise next";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mockdesign",
+    version,
+    about = "A mock system-design interview simulator for the terminal",
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Start an interview: `mockdesign <DESIGN>`.
+    #[command(flatten)]
+    pub start: StartArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Folder holding config.toml, sessions/, rubrics/, prompts/ and cache/.
+    #[arg(long, global = true, env = "MOCKDESIGN_HOME", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Plain output: no colour, no bars (also set by NO_COLOR).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct StartArgs {
+    /// The design to practise, e.g. whatsapp, payments, feed (see `mockdesign list`).
+    #[arg(value_name = "DESIGN")]
+    pub design: Option<String>,
+
+    /// Total length in minutes (any decimal); phase budgets are scaled to it.
+    #[arg(long, value_name = "M")]
+    pub minutes: Option<f64>,
+
+    /// Run the session from a written Markdown answer instead of typing.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Answer aloud or on a whiteboard, then tick the checklist yourself.
+    #[arg(long)]
+    pub self_score: bool,
+
+    /// Which grader scores the session.
+    #[arg(long, value_enum)]
+    pub grader: Option<GraderKind>,
+
+    /// Seed for the curveball and its timing (repeatable sessions).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Let phases run over their budget instead of ending them; overtime is recorded.
+    #[arg(long)]
+    pub soft_timer: bool,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
+/// LLM grader settings, on every command that grades. They override config.toml `[grader]`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LlmArgs {
+    /// LLM backend: openai (and compatible servers), anthropic, or http (a grading service).
+    #[arg(long, value_name = "BACKEND")]
+    pub backend: Option<String>,
+    /// Base URL of the backend.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Model name.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Per-request timeout in seconds.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Ask the backend even if the same grade is cached.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraderKind {
+    /// Built in, offline, deterministic.
+    Rubric,
+    /// An LLM behind an HTTP backend; falls back to the rubric grader.
+    Llm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    /// Rendered for the terminal.
+    Text,
+    /// Markdown, for sharing.
+    Md,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the designs you can practise.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Grade a written answer (Markdown with phase headings) without a session.
+    Grade {
+        #[arg(value_name = "DESIGN")]
+        design: String,
+        #[arg(value_name = "ANSWERS.md")]
+        answers: PathBuf,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        grader: Option<GraderKind>,
+        #[command(flatten)]
+        llm: LlmArgs,
+    },
+    /// Show a saved transcript with its scorecard (latest by default).
+    Review {
+        /// A session id, a transcript file, or `latest`.
+        #[arg(value_name = "SESSION|FILE|latest")]
+        session: Option<String>,
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+        #[arg(long, value_enum)]
+        format: Option<ReviewFormat>,
+        /// Regrade with this grader; the new grade is saved beside the old one.
+        #[arg(long, value_enum)]
+        grader: Option<GraderKind>,
+        #[command(flatten)]
+        llm: LlmArgs,
+    },
+    /// Continue an interrupted session (the latest by default).
+    Resume {
+        #[arg(value_name = "SESSION")]
+        session: Option<String>,
+        #[arg(long, value_enum)]
+        grader: Option<GraderKind>,
+        #[command(flatten)]
+        llm: LlmArgs,
+    },
+    /// Tick the checklist for a saved session and see where you and the grader disagree.
+    SelfScore {
+        #[arg(value_name = "SESSION")]
+        session: Option<String>,
+    },
+    /// Past sessions, newest first.
+    History {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Progress by design and category, the weekly goal, and what to practise next.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Two attempts side by side (default: the latest and the previous attempt at its design).
+    Compare {
+        #[arg(value_name = "A")]
+        a: Option<String>,
+        #[arg(value_name = "B")]
+        b: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a design's rubric (spoilers!).
+    Rubric {
+        #[arg(value_name = "DESIGN")]
+        design: String,
+        #[arg(long, conflicts_with = "toml")]
+        json: bool,
+        #[arg(long)]
+        toml: bool,
+    },
+    /// Check rubric and prompt files (the built-ins and your own when no path is given).
+    Validate {
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Show or create config.toml.
+    Config {
+        /// Write a commented config.toml template (never overwrites).
+        #[arg(long, conflicts_with = "show")]
+        init: bool,
+        /// Print the effective settings, key masked.
+        #[arg(long)]
+        show: bool,
+    },
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}

@@ -1,0 +1,30 @@
+//! `mockdesign grade <DESIGN> <ANSWERS.md> [--json]`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::Ctx;
+use crate::cli::{GraderKind, LlmArgs};
+use crate::grade::{Answers, Grader, rubric::RubricGrader};
+
+pub fn run(
+    ctx: &Ctx,
+    design: &str,
+    answers: &Path,
+    json: bool,
+    _grader: Option<GraderKind>,
+    _llm: &LlmArgs,
+) -> Result<ExitCode> {
+    let design = ctx.design(design)?;
+    let md =
+        std::fs::read_to_string(answers).with_context(|| format!("cannot read {}", answers.display()))?;
+    let card = RubricGrader.grade(design, &Answers::from_markdown(&md));
+    if json {
+        super::print(&format!("{}\n", serde_json::to_string_pretty(&card)?))?;
+    } else {
+        super::print(&crate::terminal::scorecard::render_text(&card, design))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,100 @@
+//! One file per subcommand, mirroring the CLI. Commands wire the pure core (catalog, session,
+//! grade) to the shell (terminal, disk, network) and return an exit code or an error.
+
+mod compare;
+mod completions;
+mod config;
+mod grade;
+mod history;
+mod list;
+mod resume;
+mod review;
+mod rubric;
+mod self_score;
+pub(crate) mod start;
+mod stats;
+mod validate;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::catalog::{Catalog, CatalogError, Design};
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::Config;
+use crate::error::UsageError;
+use crate::paths::Paths;
+
+/// What every command needs: where data lives, the configuration and the designs.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub paths: Paths,
+    pub config: Config,
+    pub catalog: Catalog,
+}
+
+impl Ctx {
+    pub fn new(global: &GlobalArgs) -> Result<Self> {
+        let paths = Paths::resolve(global.data_dir.as_deref())?;
+        let config = Config::load(&paths.config_file())?;
+        let catalog = Catalog::load(&paths.rubrics(), &paths.prompts());
+        for w in &catalog.warnings {
+            eprintln!("mockdesign: warning: {w}");
+        }
+        Ok(Self { global: global.clone(), paths, config, catalog })
+    }
+
+    /// Find a design, turning an unknown name into a usage error with the nearest match.
+    pub fn design(&self, name: &str) -> Result<&Design> {
+        self.catalog.find(name).map_err(|e| catalog_usage_error(&e))
+    }
+}
+
+/// A catalog error as a usage error (exit 2) with its hint.
+pub fn catalog_usage_error(e: &CatalogError) -> anyhow::Error {
+    let mut err = UsageError::new(e.to_string());
+    if let Some(h) = e.hint() {
+        err = err.with_hint(h);
+    }
+    err.into()
+}
+
+pub fn dispatch(cli: Cli) -> Result<ExitCode> {
+    if let Some(Command::Completions { shell }) = &cli.command {
+        return completions::run(*shell);
+    }
+    let ctx = Ctx::new(&cli.global)?;
+    match cli.command {
+        None => match cli.start.design.clone() {
+            Some(_) => start::run(&ctx, &cli.start),
+            None => Err(UsageError::new("which design? e.g. `mockdesign whatsapp`")
+                .with_hint("`mockdesign list` shows the designs, `mockdesign --help` the commands")
+                .into()),
+        },
+        Some(Command::List { json }) => list::run(&ctx, json),
+        Some(Command::Grade { design, answers, json, grader, llm }) => {
+            grade::run(&ctx, &design, &answers, json, grader, &llm)
+        }
+        Some(Command::Review { session, json, format, grader, llm }) => {
+            review::run(&ctx, session.as_deref(), json, format, grader, &llm)
+        }
+        Some(Command::Resume { session, grader, llm }) => resume::run(&ctx, session.as_deref(), grader, &llm),
+        Some(Command::SelfScore { session }) => self_score::run(&ctx, session.as_deref()),
+        Some(Command::History { json }) => history::run(&ctx, json),
+        Some(Command::Stats { json }) => stats::run(&ctx, json),
+        Some(Command::Compare { a, b, json }) => compare::run(&ctx, a.as_deref(), b.as_deref(), json),
+        Some(Command::Rubric { design, json, toml }) => rubric::run(&ctx, &design, json, toml),
+        Some(Command::Validate { paths }) => validate::run(&ctx, &paths),
+        Some(Command::Config { init, show }) => config::run(&ctx, init, show),
+        Some(Command::Completions { .. }) => unreachable!("handled above"),
+    }
+}
+
+/// Write to stdout; a closed pipe ends quietly (the caller maps BrokenPipe to success).
+pub fn print(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Written answers: a Markdown file whose headings name the phases (PRODUCT.md, "Written answers").
+//! A file with no phase headings is graded as a whole against every phase.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Phase;
+
+/// What the candidate said in one phase: the answer plus follow-up and curveball answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseAnswer {
+    pub phase: Phase,
+    pub text: String,
+}
+
+/// Everything to grade.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    pub phases: Vec<PhaseAnswer>,
+    /// No phase headings: `phases` holds the same whole text for every phase.
+    pub whole: bool,
+    pub hints_used: u32,
+}
+
+impl Answers {
+    /// The text for `phase` (empty when nothing was said).
+    pub fn text(&self, phase: Phase) -> &str {
+        self.phases.iter().find(|p| p.phase == phase).map_or("", |p| p.text.as_str())
+    }
+
+    /// Split a Markdown answer by its phase headings (any level, `#`–`######`, case-insensitive,
+    /// common variants). Text before the first phase heading belongs to requirements. Repeated
+    /// headings of one phase are joined.
+    pub fn from_markdown(md: &str) -> Self {
+        let mut texts: [String; 4] = Default::default();
+        let mut current: Option<Phase> = None;
+        let mut preamble = String::new();
+        let mut any_heading = false;
+        for line in md.lines() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('#') {
+                let heading = trimmed.trim_start_matches('#').trim();
+                if let Some(phase) = Phase::from_heading(heading) {
+                    current = Some(phase);
+                    any_heading = true;
+                    continue;
+                }
+            }
+            if let Some(p) = current {
+                texts[p.index()].push_str(line);
+                texts[p.index()].push('\n');
+            } else {
+                preamble.push_str(line);
+                preamble.push('\n');
+            }
+        }
+        if !any_heading {
+            let whole = preamble.trim().to_string();
+            return Self {
+                phases: Phase::ALL.iter().map(|&phase| PhaseAnswer { phase, text: whole.clone() }).collect(),
+                whole: true,
+                hints_used: 0,
+            };
+        }
+        if !preamble.trim().is_empty() {
+            texts[0] = format!("{}\n{}", preamble.trim(), texts[0]);
+        }
+        Self {
+            phases: Phase::ALL
+                .iter()
+                .map(|&phase| PhaseAnswer { phase, text: texts[phase.index()].trim().to_string() })
+                .collect(),
+            whole: false,
+            hints_used: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_split_phases_with_variants() {
+        let a = Answers::from_markdown(
+            "# Requirements\nusers\n## HLD\nboxes\n### Deep Dive\nshards\n# Tradeoffs\ncost\n",
+        );
+        assert!(!a.whole);
+        assert_eq!(a.text(Phase::Requirements), "users");
+        assert_eq!(a.text(Phase::HighLevel), "boxes");
+        assert_eq!(a.text(Phase::DeepDive), "shards");
+        assert_eq!(a.text(Phase::TradeOffs), "cost");
+    }
+
+    #[test]
+    fn no_headings_is_graded_as_a_whole() {
+        let a = Answers::from_markdown("just some text\nabout queues");
+        assert!(a.whole);
+        assert_eq!(a.text(Phase::DeepDive), "just some text\nabout queues");
+    }
+}

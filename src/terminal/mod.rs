@@ -1,0 +1,5 @@
+//! The terminal shell: styling, Markdown rendering, the interactive input with its countdown, and
+//! scorecard rendering. Renderers write to `impl Write` or return `String` so tests assert on bytes.
+
+pub mod scorecard;
+pub mod style;
