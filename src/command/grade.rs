@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use super::Ctx;
 use crate::cli::{GraderKind, LlmArgs};
-use crate::grade::{Answers, Grader, rubric::RubricGrader};
+use crate::grade::Answers;
 
 pub fn run(
     ctx: &Ctx,
@@ -20,7 +20,7 @@ pub fn run(
     let design = ctx.design(design)?;
     let md =
         std::fs::read_to_string(answers).with_context(|| format!("cannot read {}", answers.display()))?;
-    let card = RubricGrader.grade(design, &Answers::from_markdown(&md));
+    let card = super::grading::grade(ctx, design, &Answers::from_markdown(&md), grader, llm)?;
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&card)?))?;
     } else {

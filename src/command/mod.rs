@@ -5,6 +5,7 @@ mod compare;
 mod completions;
 mod config;
 mod grade;
+pub(crate) mod grading;
 mod history;
 mod list;
 mod resume;
