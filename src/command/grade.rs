@@ -14,8 +14,8 @@ pub fn run(
     design: &str,
     answers: &Path,
     json: bool,
-    _grader: Option<GraderKind>,
-    _llm: &LlmArgs,
+    grader: Option<GraderKind>,
+    llm: &LlmArgs,
 ) -> Result<ExitCode> {
     let design = ctx.design(design)?;
     let md =
