@@ -9,7 +9,10 @@ use crate::catalog::Design;
 use crate::cli::{GraderKind, LlmArgs};
 use crate::grade::{Answers, Grader, Scorecard, rubric::RubricGrader};
 
-#[allow(clippy::unnecessary_wraps, reason = "the LLM grader returns errors for configuration that cannot work")]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the LLM grader returns errors for configuration that cannot work"
+)]
 /// Grade `answers` with the grader the user chose. Configuration that cannot work is a usage error.
 pub fn grade(
     ctx: &Ctx,

@@ -1,0 +1,4 @@
+//! Integration tests: grade.
+
+#[allow(unused_imports)]
+use crate::common::Home;

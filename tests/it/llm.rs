@@ -1,0 +1,4 @@
+//! Integration tests: llm.
+
+#[allow(unused_imports)]
+use crate::common::Home;

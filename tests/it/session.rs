@@ -1,0 +1,4 @@
+//! Integration tests: session.
+
+#[allow(unused_imports)]
+use crate::common::Home;
