@@ -83,6 +83,9 @@ pub struct PhaseRecord {
     pub prompt: String,
     /// The candidate's answer (the draft while the phase is open).
     pub answer: String,
+    /// The line being typed but not yet entered, saved by autosave (restored on resume).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub draft: String,
     #[serde(default)]
     pub questions: Vec<Question>,
     #[serde(default)]

@@ -1,3 +1,796 @@
-//! The interview engine: a pure state machine. Events in (a line typed, a command, a timer firing),
-//! effects out (show this, schedule a timer, save, ask for a follow-up). It never touches the
-//! terminal, the clock, the network or the disk: time arrives inside events.
+//! The interview engine: a pure state machine. Events in (a line typed, a command, a timer firing,
+//! a follow-up question computed), effects out (show this, schedule a timer, save, ask for a
+//! follow-up, open the editor, end).
+//!
+//! Invariants:
+//! - It never touches the terminal, the clock, the network or the disk. Time arrives inside every
+//!   event as a [`Clock`] reading taken by the driver, so tests run a 45-minute interview in
+//!   microseconds.
+//! - The [`Transcript`] it holds is always the whole truth of the session so far; a `Save` effect
+//!   asks the driver to write it, and the engine asks for one after every submitted answer, question,
+//!   hint, follow-up and curveball, and whenever the draft changed since the last autosave.
+//! - A timer that fires late or for a phase that already ended is ignored; the engine re-checks the
+//!   time itself, so the driver may fire timers early or twice without harm.
+
+mod facts;
+mod rng;
+
+use chrono::{DateTime, Utc};
+
+use crate::catalog::{Design, Phase};
+use crate::transcript::{
+    CurveballPlan, CurveballRecord, Ended, FollowUp, PhaseRecord, Question, Status, Transcript,
+};
+
+pub use facts::answer_question;
+pub use rng::SplitMix64;
+
+/// A reading of the driver's clocks: monotonic seconds since the driver started, and wall time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    pub secs: f64,
+    pub wall: DateTime<Utc>,
+}
+
+/// How to run a new session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Interview length in minutes; budgets are scaled to it.
+    pub minutes: f64,
+    pub soft_timer: bool,
+    /// Chooses the curveball and when it arrives.
+    pub seed: u64,
+    /// Answered aloud: an empty line advances, no follow-up probes.
+    pub self_score: bool,
+    /// Fed from a written answer: no follow-ups, no curveball, no clock.
+    pub scripted: bool,
+}
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Show the opening (or, for a resumed session, where it stopped) and start the clock.
+    Start,
+    /// One line the candidate entered: answer text, or a `/command`.
+    Line(String),
+    /// A timer the engine scheduled has fired.
+    Timer(Timer),
+    /// The follow-up computed for a phase (the reply to [`Effect::RequestProbe`]); `None` when
+    /// nothing important is missing.
+    Probe { phase: Phase, item: Option<String>, question: Option<String> },
+    /// The editor returned the new text of what the candidate was answering.
+    Edited(String),
+    /// The editor could not be used; the reason is shown.
+    EditFailed(String),
+    /// Periodic autosave; `draft` is the line being typed but not yet entered.
+    Autosave { draft: String },
+    /// Ctrl-C: save and leave, resumable.
+    Interrupt,
+    /// End of input: submit the current phase and end the session.
+    EndOfInput,
+}
+
+/// What a timer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerKind {
+    /// Two minutes left in the phase (less for short interviews).
+    Warning,
+    /// The phase budget is spent.
+    TimeUp,
+    /// The deep-dive curveball is due.
+    Curveball,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timer {
+    pub kind: TimerKind,
+    pub phase: Phase,
+    /// Monotonic seconds (the driver's `Clock::secs`) when it should fire.
+    pub at: f64,
+}
+
+/// Something for the driver to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Show(Message),
+    /// Fire `Event::Timer(timer)` at `timer.at`. A new timer of the same kind replaces the old one.
+    Schedule(Timer),
+    /// Write the transcript ([`Session::transcript`]) to disk now.
+    Save,
+    /// Compute the interviewer's follow-up for `phase` from `text` and reply with `Event::Probe`.
+    RequestProbe {
+        phase: Phase,
+        text: String,
+    },
+    /// Open `text` in the user's editor and reply with `Event::Edited` or `Event::EditFailed`.
+    OpenEditor {
+        text: String,
+    },
+    /// The session is over (after a final `Save`).
+    End(Outcome),
+}
+
+/// How the session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every phase done: grade it.
+    Finished,
+    /// `/quit`: saved, resumable.
+    Quit,
+    /// Ctrl-C: saved, resumable; exit 130.
+    Interrupted,
+}
+
+/// Text for the candidate. The driver renders it (Markdown on a terminal, plain otherwise).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// The opening of the interview.
+    Scenario { title: String, text: String, minutes: f64 },
+    /// A phase begins.
+    PhaseStart { phase: Phase, number: usize, text: String, budget_secs: f64, resumed_used_secs: f64 },
+    /// The interviewer speaks (answers, follow-ups, curveballs).
+    Interviewer(String),
+    /// A note from the tool (time, help, status).
+    Note(String),
+    /// Something went wrong that the candidate should know about.
+    Warning(String),
+    /// A phase ended.
+    PhaseEnd { phase: Phase, ended: Ended, used_secs: f64, budget_secs: f64 },
+}
+
+/// Where the candidate's lines go right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Answer,
+    Curveball,
+    FollowUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    NotStarted,
+    /// A phase is open.
+    Open,
+    /// `/next` was entered and the follow-up is being computed.
+    AwaitingProbe,
+    Done,
+}
+
+pub const HELP: &str = "\
+Commands:
+  /next            submit this phase and move on (after a follow-up question, if any)
+  /ask QUESTION    ask the interviewer a clarifying question
+  /hint            a nudge for this phase (recorded; costs a little score)
+  /time            time left in this phase and in the interview
+  /skip            skip the rest of this phase
+  /edit            edit your answer so far in $EDITOR
+  /quit            save and leave (continue later with `mockdesign resume`)
+  /help            this list
+Anything else you type is your answer. Start a line with // to type a literal /.";
+
+/// The engine. Holds the design it runs and the transcript it writes.
+#[derive(Debug, Clone)]
+pub struct Session {
+    design: Design,
+    transcript: Transcript,
+    opts: Options,
+    state: State,
+    phase: Phase,
+    target: Target,
+    /// Monotonic seconds when the current phase (re)started on this run.
+    phase_started: f64,
+    /// Seconds the current phase had used before this run (resume).
+    used_before: f64,
+    warned: bool,
+    time_up_noted: bool,
+    hint_index: usize,
+    dirty: bool,
+    last_draft: String,
+}
+
+/// Two minutes, or a quarter of a short phase.
+fn warning_lead(budget_secs: f64) -> f64 {
+    (budget_secs * 0.25).min(120.0)
+}
+
+impl Session {
+    /// A new session on `design`. `id` names the transcript; `now` is the wall time it starts.
+    pub fn new(design: &Design, opts: Options, id: String, now: DateTime<Utc>) -> Self {
+        let budgets = design.rubric.budget.scaled_secs(opts.minutes);
+        let mut rng = SplitMix64::new(opts.seed);
+        let curveball_plan = if opts.scripted || design.rubric.curveballs.is_empty() {
+            None
+        } else {
+            let cb = &design.rubric.curveballs[rng.below(design.rubric.curveballs.len())];
+            // Somewhere between a quarter and three fifths of the deep dive.
+            let frac = 0.25 + rng.unit() * 0.35;
+            Some(CurveballPlan { id: cb.id.clone(), at_secs: budgets[Phase::DeepDive.index()] * frac })
+        };
+        let phases = Phase::ALL
+            .iter()
+            .map(|&phase| PhaseRecord {
+                phase,
+                prompt: design.prompt.phase(phase).text.clone(),
+                answer: String::new(),
+                draft: String::new(),
+                questions: Vec::new(),
+                followups: Vec::new(),
+                curveball: None,
+                hints: Vec::new(),
+                budget_secs: budgets[phase.index()],
+                used_secs: 0.0,
+                overtime_secs: 0.0,
+                started_at: None,
+                ended_at: None,
+                ended: None,
+            })
+            .collect();
+        let transcript = Transcript {
+            schema: crate::transcript::SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            id,
+            design: design.id().to_string(),
+            design_title: design.title().to_string(),
+            rubric_version: design.rubric.version,
+            started_at: now,
+            updated_at: now,
+            minutes: opts.minutes,
+            soft_timer: opts.soft_timer,
+            seed: opts.seed,
+            self_score: opts.self_score,
+            status: Status::InProgress,
+            current: Some(Phase::Requirements),
+            curveball_plan,
+            phases,
+            scorecards: Vec::new(),
+            self_ticks: None,
+        };
+        Self::from_parts(design, transcript, opts)
+    }
+
+    /// Continue a saved session at the phase where it stopped, with the time it had left.
+    pub fn resume(design: &Design, mut transcript: Transcript) -> Result<Self, String> {
+        if transcript.status == Status::Finished {
+            return Err(format!("session {} is already finished", transcript.id));
+        }
+        if transcript.design != design.id() {
+            return Err(format!(
+                "session {} is for design {}, not {}",
+                transcript.id,
+                transcript.design,
+                design.id()
+            ));
+        }
+        let Some(current) = transcript.current else {
+            return Err(format!("session {} has no phase left to answer", transcript.id));
+        };
+        transcript.status = Status::InProgress;
+        let opts = Options {
+            minutes: transcript.minutes,
+            soft_timer: transcript.soft_timer,
+            seed: transcript.seed,
+            self_score: transcript.self_score,
+            scripted: false,
+        };
+        let mut s = Self::from_parts(design, transcript, opts);
+        s.phase = current;
+        let rec = s.record().clone();
+        s.used_before = rec.used_secs;
+        s.hint_index = rec.hints.len();
+        s.target = if !rec.followups.is_empty() {
+            Target::FollowUp
+        } else if rec.curveball.is_some() {
+            Target::Curveball
+        } else {
+            Target::Answer
+        };
+        s.warned = rec.budget_secs - rec.used_secs <= warning_lead(rec.budget_secs);
+        s.time_up_noted = rec.used_secs >= rec.budget_secs;
+        Ok(s)
+    }
+
+    fn from_parts(design: &Design, transcript: Transcript, opts: Options) -> Self {
+        Self {
+            design: design.clone(),
+            transcript,
+            opts,
+            state: State::NotStarted,
+            phase: Phase::Requirements,
+            target: Target::Answer,
+            phase_started: 0.0,
+            used_before: 0.0,
+            warned: false,
+            time_up_noted: false,
+            hint_index: 0,
+            dirty: false,
+            last_draft: String::new(),
+        }
+    }
+
+    pub fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+
+    pub fn into_transcript(self) -> Transcript {
+        self.transcript
+    }
+
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    /// The phase being answered (the last one once the session is done).
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    /// The draft line saved for the current phase (to pre-fill the input on resume).
+    pub fn saved_draft(&self) -> &str {
+        &self.record().draft
+    }
+
+    /// Seconds used in the current phase at `secs`.
+    pub fn phase_used(&self, secs: f64) -> f64 {
+        match self.state {
+            State::Open | State::AwaitingProbe => self.used_before + (secs - self.phase_started).max(0.0),
+            _ => self.record().used_secs,
+        }
+    }
+
+    /// Seconds left in the current phase (negative in overtime).
+    pub fn phase_left(&self, secs: f64) -> f64 {
+        self.record().budget_secs - self.phase_used(secs)
+    }
+
+    /// The phase budget in seconds.
+    pub fn phase_budget(&self) -> f64 {
+        self.record().budget_secs
+    }
+
+    /// Seconds left in the whole interview: unspent budget of this and later phases.
+    pub fn total_left(&self, secs: f64) -> f64 {
+        let later: f64 = self
+            .transcript
+            .phases
+            .iter()
+            .filter(|p| p.phase > self.phase && p.ended.is_none())
+            .map(|p| p.budget_secs - p.used_secs)
+            .sum();
+        self.phase_left(secs).max(0.0) + later
+    }
+
+    fn record(&self) -> &PhaseRecord {
+        &self.transcript.phases[self.phase.index()]
+    }
+
+    fn record_mut(&mut self) -> &mut PhaseRecord {
+        &mut self.transcript.phases[self.phase.index()]
+    }
+
+    /// Handle one event at `now`.
+    pub fn handle(&mut self, event: Event, now: Clock) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match event {
+            Event::Start => self.start(now, &mut fx),
+            Event::Line(line) => self.line(&line, now, &mut fx),
+            Event::Timer(timer) => self.timer(timer, now, &mut fx),
+            Event::Probe { phase, item, question } => self.probe(phase, item, question, now, &mut fx),
+            Event::Edited(text) => {
+                if self.is_active() {
+                    *self.target_text_mut() = text.trim_end().to_string();
+                    self.dirty = true;
+                    fx.push(Effect::Show(Message::Note("Your answer was updated from the editor.".into())));
+                    self.save(now, &mut fx);
+                }
+            }
+            Event::EditFailed(reason) => {
+                fx.push(Effect::Show(Message::Warning(format!("{reason} — keep typing here."))));
+            }
+            Event::Autosave { draft } => {
+                if self.is_active() && (self.dirty || draft != self.last_draft) {
+                    self.last_draft.clone_from(&draft);
+                    self.record_mut().draft = draft;
+                    self.save(now, &mut fx);
+                }
+            }
+            Event::Interrupt => {
+                if self.state != State::Done {
+                    self.leave(now, Status::Quit, &mut fx);
+                    fx.push(Effect::End(Outcome::Interrupted));
+                }
+            }
+            Event::EndOfInput => {
+                if self.is_active() {
+                    self.end_phase(Ended::Submitted, now, &mut fx);
+                    // Whatever was never reached was not answered.
+                    while self.state != State::Done {
+                        self.end_phase(Ended::Skipped, now, &mut fx);
+                    }
+                }
+            }
+        }
+        fx
+    }
+
+    fn is_active(&self) -> bool {
+        matches!(self.state, State::Open | State::AwaitingProbe)
+    }
+
+    fn start(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state != State::NotStarted {
+            return;
+        }
+        let resumed = self.record().started_at.is_some();
+        if !resumed {
+            fx.push(Effect::Show(Message::Scenario {
+                title: self.design.title().to_string(),
+                text: self.design.prompt.scenario.clone(),
+                minutes: self.opts.minutes,
+            }));
+        }
+        self.open_phase(now, fx);
+    }
+
+    fn open_phase(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        self.state = State::Open;
+        self.phase_started = now.secs;
+        self.transcript.current = Some(self.phase);
+        let phase = self.phase;
+        let rec = self.record_mut();
+        if rec.started_at.is_none() {
+            rec.started_at = Some(now.wall);
+        }
+        let (text, budget, used) = (rec.prompt.clone(), rec.budget_secs, rec.used_secs);
+        self.used_before = used;
+        fx.push(Effect::Show(Message::PhaseStart {
+            phase,
+            number: phase.index() + 1,
+            text,
+            budget_secs: budget,
+            resumed_used_secs: used,
+        }));
+        self.schedule_timers(now, fx);
+        self.save(now, fx);
+    }
+
+    fn schedule_timers(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        if self.opts.scripted {
+            return;
+        }
+        let left = self.phase_left(now.secs);
+        let budget = self.phase_budget();
+        let lead = warning_lead(budget);
+        if !self.warned && left > lead {
+            fx.push(Effect::Schedule(Timer {
+                kind: TimerKind::Warning,
+                phase: self.phase,
+                at: now.secs + left - lead,
+            }));
+        }
+        if !self.time_up_noted {
+            fx.push(Effect::Schedule(Timer {
+                kind: TimerKind::TimeUp,
+                phase: self.phase,
+                at: now.secs + left.max(0.0),
+            }));
+        }
+        if self.phase == Phase::DeepDive && self.record().curveball.is_none() {
+            if let Some(plan) = &self.transcript.curveball_plan {
+                let wait = (plan.at_secs - self.phase_used(now.secs)).max(0.0);
+                fx.push(Effect::Schedule(Timer {
+                    kind: TimerKind::Curveball,
+                    phase: self.phase,
+                    at: now.secs + wait,
+                }));
+            }
+        }
+    }
+
+    fn line(&mut self, line: &str, now: Clock, fx: &mut Vec<Effect>) {
+        if !self.is_active() {
+            return;
+        }
+        let trimmed = line.trim();
+        if let Some(literal) = trimmed.strip_prefix("//") {
+            self.append(&format!("/{literal}"));
+            return;
+        }
+        if let Some(command) = trimmed.strip_prefix('/') {
+            let (name, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
+            self.command(&name.to_lowercase(), rest.trim(), now, fx);
+            return;
+        }
+        if self.opts.self_score && trimmed.is_empty() {
+            self.command("next", "", now, fx);
+            return;
+        }
+        self.append(line);
+    }
+
+    fn append(&mut self, line: &str) {
+        let text = self.target_text_mut();
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line.trim_end());
+        self.record_mut().draft.clear();
+        self.last_draft.clear();
+        self.dirty = true;
+    }
+
+    fn target_text_mut(&mut self) -> &mut String {
+        let target = self.target;
+        let rec = self.record_mut();
+        match target {
+            Target::Curveball if rec.curveball.is_some() => {
+                &mut rec.curveball.as_mut().expect("checked").answer
+            }
+            Target::FollowUp if !rec.followups.is_empty() => {
+                &mut rec.followups.last_mut().expect("checked").answer
+            }
+            _ => &mut rec.answer,
+        }
+    }
+
+    fn command(&mut self, name: &str, arg: &str, now: Clock, fx: &mut Vec<Effect>) {
+        match name {
+            "next" | "n" | "submit" => self.next(now, fx),
+            "skip" => self.end_phase(Ended::Skipped, now, fx),
+            "ask" | "q" => self.ask(arg, now, fx),
+            "hint" => self.hint(now, fx),
+            "time" | "t" => {
+                let note = time_note(self.phase_left(now.secs), self.total_left(now.secs));
+                fx.push(Effect::Show(Message::Note(note)));
+            }
+            "edit" | "e" => {
+                let text = self.target_text_mut().clone();
+                fx.push(Effect::OpenEditor { text });
+            }
+            "quit" | "exit" => {
+                self.leave(now, Status::Quit, fx);
+                fx.push(Effect::End(Outcome::Quit));
+            }
+            "help" | "h" | "?" => fx.push(Effect::Show(Message::Note(HELP.to_string()))),
+            other => fx.push(Effect::Show(Message::Warning(format!(
+                "unknown command /{other} — /help lists the commands (start a line with // to type a literal /)"
+            )))),
+        }
+    }
+
+    fn next(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state == State::AwaitingProbe {
+            return;
+        }
+        // Finishing the deep dive before the curveball arrived: it arrives now.
+        if self.phase == Phase::DeepDive
+            && self.record().curveball.is_none()
+            && self.transcript.curveball_plan.is_some()
+        {
+            self.deliver_curveball(now, fx);
+            return;
+        }
+        let asked = !self.record().followups.is_empty();
+        if asked || self.opts.self_score || self.opts.scripted || self.phase_left(now.secs) <= 0.0 {
+            self.end_phase(Ended::Submitted, now, fx);
+            return;
+        }
+        self.state = State::AwaitingProbe;
+        let text = self.record().graded_text();
+        fx.push(Effect::RequestProbe { phase: self.phase, text });
+    }
+
+    fn probe(
+        &mut self,
+        phase: Phase,
+        item: Option<String>,
+        question: Option<String>,
+        now: Clock,
+        fx: &mut Vec<Effect>,
+    ) {
+        if self.state != State::AwaitingProbe || phase != self.phase {
+            return;
+        }
+        self.state = State::Open;
+        match question {
+            Some(question) => {
+                fx.push(Effect::Show(Message::Interviewer(format!(
+                    "{question}\n\n(Answer, then /next to move on.)"
+                ))));
+                self.record_mut().followups.push(FollowUp { item, question, answer: String::new() });
+                self.target = Target::FollowUp;
+                self.save(now, fx);
+            }
+            None => self.end_phase(Ended::Submitted, now, fx),
+        }
+    }
+
+    fn ask(&mut self, question: &str, now: Clock, fx: &mut Vec<Effect>) {
+        if question.is_empty() {
+            fx.push(Effect::Show(Message::Warning(
+                "ask what? e.g. /ask how many daily active users?".into(),
+            )));
+            return;
+        }
+        let (fact, answer) = match answer_question(&self.design.rubric.facts, question) {
+            Some(f) => (Some(f.id.clone()), f.answer.clone()),
+            None => (None, "I'd leave that to you — state your assumption and carry on.".to_string()),
+        };
+        fx.push(Effect::Show(Message::Interviewer(answer.clone())));
+        self.record_mut().questions.push(Question { question: question.to_string(), answer, fact });
+        self.save(now, fx);
+    }
+
+    fn hint(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        let hints = &self.design.prompt.phase(self.phase).hints;
+        let Some(hint) = hints.get(self.hint_index).cloned() else {
+            fx.push(Effect::Show(Message::Note("No more hints for this phase.".into())));
+            return;
+        };
+        self.hint_index += 1;
+        let n = self.hint_index;
+        let of = hints.len();
+        fx.push(Effect::Show(Message::Interviewer(format!("Hint {n}/{of}: {hint}"))));
+        self.record_mut().hints.push(hint);
+        self.save(now, fx);
+    }
+
+    fn timer(&mut self, timer: Timer, now: Clock, fx: &mut Vec<Effect>) {
+        if !self.is_active() || timer.phase != self.phase {
+            return;
+        }
+        let left = self.phase_left(now.secs);
+        match timer.kind {
+            TimerKind::Warning => {
+                if self.warned || left > warning_lead(self.phase_budget()) + 0.5 {
+                    return;
+                }
+                self.warned = true;
+                fx.push(Effect::Show(Message::Note(format!(
+                    "{} left in this phase — start wrapping up.",
+                    fmt_duration(left.max(0.0))
+                ))));
+            }
+            TimerKind::TimeUp => {
+                if self.time_up_noted || left > 0.05 {
+                    if !self.time_up_noted {
+                        // Fired early: try again at the right time.
+                        fx.push(Effect::Schedule(Timer { at: now.secs + left, ..timer }));
+                    }
+                    return;
+                }
+                self.time_up_noted = true;
+                if self.opts.soft_timer {
+                    fx.push(Effect::Show(Message::Note(
+                        "Time's up for this phase — you are now in overtime (it is recorded). /next when ready.".into(),
+                    )));
+                } else {
+                    self.end_phase(Ended::TimeUp, now, fx);
+                }
+            }
+            TimerKind::Curveball => {
+                if self.phase == Phase::DeepDive && self.record().curveball.is_none() {
+                    self.deliver_curveball(now, fx);
+                }
+            }
+        }
+    }
+
+    fn deliver_curveball(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        let Some(plan) = self.transcript.curveball_plan.clone() else {
+            return;
+        };
+        let Some(cb) = self.design.rubric.curveballs.iter().find(|c| c.id == plan.id).cloned() else {
+            return;
+        };
+        let at_secs = self.phase_used(now.secs);
+        fx.push(Effect::Show(Message::Interviewer(format!(
+            "Requirement change: {}\n\n(Answer how your design changes, then /next.)",
+            cb.text
+        ))));
+        self.record_mut().curveball =
+            Some(CurveballRecord { id: cb.id, text: cb.text, at_secs, answer: String::new() });
+        self.target = Target::Curveball;
+        self.save(now, fx);
+    }
+
+    fn end_phase(&mut self, ended: Ended, now: Clock, fx: &mut Vec<Effect>) {
+        if !self.is_active() {
+            return;
+        }
+        let used = self.phase_used(now.secs);
+        let phase = self.phase;
+        let rec = self.record_mut();
+        rec.used_secs = used;
+        rec.overtime_secs = (used - rec.budget_secs).max(0.0);
+        if ended == Ended::TimeUp {
+            rec.overtime_secs = 0.0;
+            rec.used_secs = rec.budget_secs.min(used);
+        }
+        // A draft line still being typed is part of the answer.
+        let draft = std::mem::take(&mut rec.draft);
+        rec.ended = Some(ended);
+        rec.ended_at = Some(now.wall);
+        let budget = rec.budget_secs;
+        let used = rec.used_secs;
+        if !draft.trim().is_empty() {
+            self.append(&draft);
+        }
+        fx.push(Effect::Show(Message::PhaseEnd { phase, ended, used_secs: used, budget_secs: budget }));
+        self.target = Target::Answer;
+        self.warned = false;
+        self.time_up_noted = false;
+        self.hint_index = 0;
+        self.last_draft.clear();
+        if let Some(next) = phase.next() {
+            self.phase = next;
+            self.used_before = 0.0;
+            self.open_phase(now, fx);
+        } else {
+            self.state = State::Done;
+            self.transcript.current = None;
+            self.transcript.status = Status::Finished;
+            self.save(now, fx);
+            fx.push(Effect::End(Outcome::Finished));
+        }
+    }
+
+    /// Save and stop the clock without ending the phase (resumable).
+    fn leave(&mut self, now: Clock, status: Status, fx: &mut Vec<Effect>) {
+        if self.is_active() {
+            let used = self.phase_used(now.secs);
+            let rec = self.record_mut();
+            rec.used_secs = used;
+            rec.overtime_secs = (used - rec.budget_secs).max(0.0);
+        }
+        self.state = State::Done;
+        self.transcript.status = status;
+        self.dirty = true;
+        self.save(now, fx);
+    }
+
+    fn save(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        if self.is_active() {
+            let used = self.phase_used(now.secs);
+            self.record_mut().used_secs = used;
+        }
+        self.transcript.updated_at = now.wall;
+        self.dirty = false;
+        // Keep one Save, after every change.
+        fx.retain(|e| *e != Effect::Save);
+        fx.push(Effect::Save);
+    }
+}
+
+/// `12:05` or `1:02:03`.
+pub fn fmt_duration(secs: f64) -> String {
+    let s = secs.abs().round() as u64;
+    let sign = if secs < -0.5 { "-" } else { "" };
+    if s >= 3600 {
+        format!("{sign}{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{sign}{}:{:02}", s / 60, s % 60)
+    }
+}
+
+fn time_note(phase_left: f64, total_left: f64) -> String {
+    if phase_left < 0.0 {
+        format!(
+            "Overtime in this phase: {}. Interview left: {}.",
+            fmt_duration(-phase_left),
+            fmt_duration(total_left)
+        )
+    } else {
+        format!(
+            "This phase: {} left. Interview: {} left.",
+            fmt_duration(phase_left),
+            fmt_duration(total_left)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

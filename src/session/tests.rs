@@ -1,0 +1,317 @@
+//! The engine as pure transitions: a simulated clock, timers fired in order, no I/O, no async.
+
+use chrono::{TimeZone, Utc};
+
+use super::*;
+use crate::catalog::Catalog;
+
+fn design() -> Design {
+    Catalog::builtin().find("whatsapp").expect("whatsapp is built in").clone()
+}
+
+fn opts() -> Options {
+    Options { minutes: 45.0, soft_timer: false, seed: 7, self_score: false, scripted: false }
+}
+
+/// Drives a session the way the async driver does: keeps the pending timers, advances a fake
+/// clock, answers probe requests with the rubric's missing items.
+struct Sim {
+    s: Session,
+    now: f64,
+    timers: Vec<Timer>,
+    shown: Vec<Message>,
+    saves: usize,
+    ended: Option<Outcome>,
+    probes: usize,
+}
+
+impl Sim {
+    fn new(opts: Options) -> Self {
+        let s = Session::new(
+            &design(),
+            opts,
+            "test".into(),
+            Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap(),
+        );
+        Self::from(s)
+    }
+
+    fn from(s: Session) -> Self {
+        let mut sim =
+            Sim { s, now: 0.0, timers: Vec::new(), shown: Vec::new(), saves: 0, ended: None, probes: 0 };
+        sim.send(Event::Start);
+        sim
+    }
+
+    fn clock(&self) -> Clock {
+        Clock { secs: self.now, wall: Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap() }
+    }
+
+    fn send(&mut self, ev: Event) {
+        let fx = self.s.handle(ev, self.clock());
+        for e in fx {
+            match e {
+                Effect::Show(m) => self.shown.push(m),
+                Effect::Schedule(t) => {
+                    self.timers.retain(|x| x.kind != t.kind);
+                    self.timers.push(t);
+                }
+                Effect::Save => self.saves += 1,
+                Effect::RequestProbe { phase, text } => {
+                    self.probes += 1;
+                    let d = design();
+                    let missing = crate::grade::missing_items(&d, phase, &text);
+                    let first = missing.first();
+                    self.send(Event::Probe {
+                        phase,
+                        item: first.map(|i| i.id.clone()),
+                        question: first.map(|i| i.probe.clone()),
+                    });
+                }
+                Effect::OpenEditor { .. } => self.send(Event::EditFailed("no editor".into())),
+                Effect::End(o) => self.ended = Some(o),
+            }
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        self.send(Event::Line(text.into()));
+    }
+
+    /// Advance the clock by `secs`, firing due timers in order.
+    fn advance(&mut self, secs: f64) {
+        let until = self.now + secs;
+        loop {
+            self.timers.sort_by(|a, b| a.at.total_cmp(&b.at));
+            match self.timers.first().copied() {
+                Some(t) if t.at <= until => {
+                    self.timers.remove(0);
+                    self.now = self.now.max(t.at);
+                    self.send(Event::Timer(t));
+                }
+                _ => break,
+            }
+        }
+        self.now = until;
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.shown
+            .iter()
+            .filter_map(|m| match m {
+                Message::Note(n) | Message::Interviewer(n) | Message::Warning(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn rec(&self, phase: Phase) -> &PhaseRecord {
+        self.s.transcript().phase(phase).unwrap()
+    }
+}
+
+#[test]
+fn a_silent_45_minute_interview_ends_every_phase_by_its_clock() {
+    let mut sim = Sim::new(opts());
+    sim.advance(45.0 * 60.0 + 1.0);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+    let budgets = [8.0, 12.0, 15.0, 10.0];
+    for (phase, minutes) in Phase::ALL.iter().zip(budgets) {
+        let r = sim.rec(*phase);
+        assert_eq!(r.ended, Some(Ended::TimeUp), "{phase}");
+        assert!((r.budget_secs - minutes * 60.0).abs() < 1e-6, "{phase} budget {}", r.budget_secs);
+        assert!((r.used_secs - minutes * 60.0).abs() < 1e-6, "{phase} used {}", r.used_secs);
+    }
+    assert_eq!(sim.s.transcript().status, Status::Finished);
+    // The curveball arrived during the deep dive, between a quarter and three fifths of it.
+    let cb = sim.rec(Phase::DeepDive).curveball.clone().expect("curveball delivered");
+    assert!(cb.at_secs >= 0.25 * 900.0 - 1e-6 && cb.at_secs <= 0.6 * 900.0 + 1e-6, "{}", cb.at_secs);
+}
+
+#[test]
+fn warning_comes_two_minutes_before_the_end_of_a_phase() {
+    let mut sim = Sim::new(opts());
+    sim.advance(6.0 * 60.0 - 1.0);
+    assert!(!sim.notes().iter().any(|n| n.contains("left in this phase")));
+    sim.advance(2.0);
+    assert!(sim.notes().iter().any(|n| n.contains("2:00 left in this phase")), "{:?}", sim.notes());
+}
+
+#[test]
+fn minutes_scale_budgets_to_a_six_second_interview() {
+    let mut sim = Sim::new(Options { minutes: 0.1, ..opts() });
+    let total: f64 = sim.s.transcript().phases.iter().map(|p| p.budget_secs).sum();
+    assert!((total - 6.0).abs() < 1e-9);
+    sim.advance(6.01);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+}
+
+#[test]
+fn typed_lines_become_the_answer_and_time_up_submits_them() {
+    let mut sim = Sim::new(opts());
+    sim.line("Users send 1:1 and group messages.");
+    sim.line("Receipts matter.");
+    sim.advance(8.0 * 60.0);
+    let r = sim.rec(Phase::Requirements);
+    assert_eq!(r.answer, "Users send 1:1 and group messages.\nReceipts matter.");
+    assert_eq!(r.ended, Some(Ended::TimeUp));
+    assert_eq!(sim.s.phase(), Phase::HighLevel);
+}
+
+#[test]
+fn next_asks_the_probe_of_the_most_important_missing_item_and_records_the_reply() {
+    let mut sim = Sim::new(opts());
+    sim.line("We need group chat and read receipts.");
+    sim.advance(60.0);
+    sim.line("/next");
+    assert_eq!(sim.probes, 1);
+    let r = sim.rec(Phase::Requirements);
+    assert_eq!(r.followups.len(), 1, "a follow-up was asked");
+    let asked = r.followups[0].question.clone();
+    assert!(sim.notes().iter().any(|n| n.contains(&asked)));
+    assert_eq!(sim.s.phase(), Phase::Requirements, "still answering the follow-up");
+    sim.line("About 1M messages per second at peak.");
+    sim.line("/next");
+    let r = sim.rec(Phase::Requirements);
+    assert_eq!(r.followups[0].answer, "About 1M messages per second at peak.");
+    assert!(r.graded_text().contains("1M messages per second"), "follow-up answers count toward the phase");
+    assert_eq!(r.ended, Some(Ended::Submitted));
+    assert!((r.used_secs - 60.0).abs() < 1e-6);
+    assert_eq!(sim.s.phase(), Phase::HighLevel);
+}
+
+#[test]
+fn soft_timer_runs_over_and_records_overtime() {
+    let mut sim = Sim::new(Options { soft_timer: true, ..opts() });
+    sim.advance(8.0 * 60.0 + 90.0);
+    assert_eq!(sim.s.phase(), Phase::Requirements, "the phase did not end");
+    assert!(sim.notes().iter().any(|n| n.contains("overtime")));
+    sim.line("/skip");
+    let r = sim.rec(Phase::Requirements);
+    assert_eq!(r.ended, Some(Ended::Skipped));
+    assert!((r.overtime_secs - 90.0).abs() < 1e-6, "{}", r.overtime_secs);
+}
+
+#[test]
+fn the_curveball_is_the_same_for_the_same_seed_and_its_answer_is_kept_apart() {
+    let plan = |seed| Sim::new(Options { seed, ..opts() }).s.transcript().curveball_plan.clone().unwrap();
+    assert_eq!(plan(42), plan(42));
+    let mut sim = Sim::new(opts());
+    sim.line("/skip");
+    sim.line("/skip");
+    assert_eq!(sim.s.phase(), Phase::DeepDive);
+    sim.line("Offline messages wait in a per-user inbox.");
+    let at = sim.s.transcript().curveball_plan.clone().unwrap().at_secs;
+    sim.advance(at + 0.5);
+    assert!(sim.rec(Phase::DeepDive).curveball.is_some());
+    sim.line("Archive business chats to cold storage.");
+    let r = sim.rec(Phase::DeepDive);
+    assert_eq!(r.answer, "Offline messages wait in a per-user inbox.");
+    assert_eq!(r.curveball.as_ref().unwrap().answer, "Archive business chats to cold storage.");
+}
+
+#[test]
+fn finishing_the_deep_dive_early_still_brings_the_curveball() {
+    let mut sim = Sim::new(opts());
+    sim.line("/skip");
+    sim.line("/skip");
+    sim.line("/next");
+    assert!(sim.rec(Phase::DeepDive).curveball.is_some());
+    assert_eq!(sim.s.phase(), Phase::DeepDive);
+}
+
+#[test]
+fn quit_then_resume_continues_with_the_time_that_was_left() {
+    let mut sim = Sim::new(opts());
+    sim.line("/skip");
+    sim.line("Clients keep a connection open.");
+    sim.advance(180.0);
+    sim.send(Event::Autosave { draft: "half a sent".into() });
+    sim.send(Event::Interrupt);
+    assert_eq!(sim.ended, Some(Outcome::Interrupted));
+    let t = sim.s.transcript().clone();
+    assert_eq!(t.status, Status::Quit);
+    assert_eq!(t.current, Some(Phase::HighLevel));
+    let hl = t.phase(Phase::HighLevel).unwrap();
+    assert!((hl.used_secs - 180.0).abs() < 1e-6);
+    assert_eq!(hl.draft, "half a sent");
+
+    let resumed = Session::resume(&design(), t).expect("resumable");
+    assert_eq!(resumed.saved_draft(), "half a sent");
+    let mut sim = Sim::from(resumed);
+    assert!((sim.s.phase_left(0.0) - 9.0 * 60.0).abs() < 1e-6);
+    sim.advance(9.0 * 60.0 - 1.0);
+    assert_eq!(sim.s.phase(), Phase::HighLevel);
+    sim.advance(1.5);
+    let hl = sim.rec(Phase::HighLevel);
+    assert_eq!(hl.ended, Some(Ended::TimeUp));
+    assert_eq!(hl.answer, "Clients keep a connection open.\nhalf a sent", "the saved draft is kept");
+}
+
+#[test]
+fn ask_answers_from_facts_or_leaves_it_to_the_candidate() {
+    let mut sim = Sim::new(opts());
+    sim.line("/ask how many daily active users?");
+    sim.line("/ask what colour is the app icon?");
+    let q = &sim.rec(Phase::Requirements).questions;
+    assert_eq!(q.len(), 2);
+    assert_eq!(q[0].fact.as_deref(), Some("users"));
+    assert!(q[1].fact.is_none());
+    assert!(q[1].answer.contains("leave that to you"));
+}
+
+#[test]
+fn hints_climb_the_ladder_and_are_recorded() {
+    let mut sim = Sim::new(opts());
+    let ladder = design().prompt.phase(Phase::Requirements).hints.clone();
+    for _ in 0..=ladder.len() {
+        sim.line("/hint");
+    }
+    assert_eq!(sim.rec(Phase::Requirements).hints, ladder);
+    assert!(sim.notes().iter().any(|n| n.contains("No more hints")));
+}
+
+#[test]
+fn end_of_input_submits_the_phase_and_ends_the_session() {
+    let mut sim = Sim::new(opts());
+    sim.line("Only requirements today.");
+    sim.send(Event::EndOfInput);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.rec(Phase::Requirements).ended, Some(Ended::Submitted));
+    assert_eq!(sim.rec(Phase::TradeOffs).ended, Some(Ended::Skipped));
+}
+
+#[test]
+fn autosave_only_saves_when_the_draft_changed() {
+    let mut sim = Sim::new(opts());
+    let before = sim.saves;
+    sim.send(Event::Autosave { draft: String::new() });
+    assert_eq!(sim.saves, before);
+    sim.send(Event::Autosave { draft: "typing".into() });
+    assert_eq!(sim.saves, before + 1);
+    sim.send(Event::Autosave { draft: "typing".into() });
+    assert_eq!(sim.saves, before + 1);
+    sim.line("typed");
+    sim.send(Event::Autosave { draft: String::new() });
+    assert_eq!(sim.saves, before + 2);
+}
+
+#[test]
+fn commands_are_not_answers_and_double_slash_is_literal() {
+    let mut sim = Sim::new(opts());
+    sim.line("/time");
+    sim.line("/bogus");
+    sim.line("//etc/hosts is a path");
+    assert_eq!(sim.rec(Phase::Requirements).answer, "/etc/hosts is a path");
+    assert!(sim.notes().iter().any(|n| n.contains("unknown command /bogus")));
+    assert!(sim.notes().iter().any(|n| n.contains("This phase: 8:00 left. Interview: 45:00 left.")));
+}
+
+#[test]
+fn self_score_mode_advances_on_an_empty_line_without_probes() {
+    let mut sim = Sim::new(Options { self_score: true, ..opts() });
+    sim.line("");
+    sim.line("");
+    assert_eq!(sim.s.phase(), Phase::DeepDive);
+    assert_eq!(sim.probes, 0);
+}
