@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod cli;
 pub mod command;
 pub mod config;
+pub mod driver;
 pub mod error;
 pub mod grade;
 pub mod paths;

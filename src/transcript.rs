@@ -33,6 +33,9 @@ pub struct Transcript {
     pub minutes: f64,
     pub soft_timer: bool,
     pub seed: u64,
+    /// Run from a written answer without phase headings: graded as a whole against every phase.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole_answer: bool,
     /// Answered aloud or on a whiteboard; graded by the candidate's own ticks.
     #[serde(default)]
     pub self_score: bool,
@@ -177,6 +180,19 @@ impl Transcript {
     }
     /// What to grade.
     pub fn answers(&self) -> crate::grade::Answers {
+        if self.whole_answer {
+            let whole: Vec<String> = self.phases.iter().map(PhaseRecord::graded_text).filter(|t| !t.is_empty()).collect();
+            let whole = whole.join("\n\n");
+            return crate::grade::Answers {
+                phases: self
+                    .phases
+                    .iter()
+                    .map(|p| crate::grade::PhaseAnswer { phase: p.phase, text: whole.clone() })
+                    .collect(),
+                whole: true,
+                hints_used: self.hints_used(),
+            };
+        }
         crate::grade::Answers {
             phases: self
                 .phases

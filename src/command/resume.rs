@@ -1,4 +1,5 @@
-//! `mockdesign resume [SESSION]`.
+//! `mockdesign resume [SESSION]`: continue an interrupted session at the phase where it stopped,
+//! with the time that was left. Without an argument, the newest unfinished session.
 
 use std::process::ExitCode;
 
@@ -6,12 +7,32 @@ use anyhow::Result;
 
 use super::Ctx;
 use crate::cli::{GraderKind, LlmArgs};
+use crate::error::UsageError;
+use crate::session::Session;
+use crate::transcript::{self, Status};
 
-pub fn run(
-    _ctx: &Ctx,
-    _session: Option<&str>,
-    _grader: Option<GraderKind>,
-    _llm: &LlmArgs,
-) -> Result<ExitCode> {
-    Err(crate::error::usage("not available yet"))
+pub fn run(ctx: &Ctx, which: Option<&str>, grader: Option<GraderKind>, llm: &LlmArgs) -> Result<ExitCode> {
+    let sessions = ctx.paths.sessions();
+    let path = match which {
+        Some(w) if w != "latest" => transcript::resolve(&sessions, Some(w))?,
+        _ => {
+            let (all, warnings) = transcript::load_all(&sessions);
+            for w in warnings {
+                eprintln!("mockdesign: warning: {w}");
+            }
+            all.into_iter().find(|(_, t)| t.status != Status::Finished).map(|(p, _)| p).ok_or_else(|| {
+                UsageError::new("no unfinished session to resume")
+                    .with_hint("start a new one with `mockdesign whatsapp`, or see `mockdesign history`")
+            })?
+        }
+    };
+    let t = transcript::load(&path)?;
+    if t.status == Status::Finished {
+        return Err(UsageError::new(format!("session {} is already finished", t.id))
+            .with_hint(format!("see it with `mockdesign review {}`", t.id))
+            .into());
+    }
+    let design = ctx.design(&t.design)?;
+    let session = Session::resume(design, t).map_err(UsageError::new)?;
+    super::start::run_session(ctx, session, &path, grader, llm)
 }

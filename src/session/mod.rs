@@ -237,6 +237,7 @@ impl Session {
             minutes: opts.minutes,
             soft_timer: opts.soft_timer,
             seed: opts.seed,
+            whole_answer: false,
             self_score: opts.self_score,
             status: Status::InProgress,
             current: Some(Phase::Requirements),
@@ -284,6 +285,10 @@ impl Session {
         } else {
             Target::Answer
         };
+        // A line that was being typed when the session stopped becomes part of the answer.
+        if !rec.draft.trim().is_empty() {
+            s.append(&rec.draft);
+        }
         s.warned = rec.budget_secs - rec.used_secs <= warning_lead(rec.budget_secs);
         s.time_up_noted = rec.used_secs >= rec.budget_secs;
         Ok(s)
@@ -311,6 +316,11 @@ impl Session {
         &self.transcript
     }
 
+    /// Mark a scripted session's answer as one text without phase headings.
+    pub fn set_whole_answer(&mut self, whole: bool) {
+        self.transcript.whole_answer = whole;
+    }
+
     pub fn into_transcript(self) -> Transcript {
         self.transcript
     }
@@ -326,11 +336,6 @@ impl Session {
 
     pub fn is_done(&self) -> bool {
         self.state == State::Done
-    }
-
-    /// The draft line saved for the current phase (to pre-fill the input on resume).
-    pub fn saved_draft(&self) -> &str {
-        &self.record().draft
     }
 
     /// Seconds used in the current phase at `secs`.
@@ -433,6 +438,10 @@ impl Session {
             }));
         }
         self.open_phase(now, fx);
+        let so_far = self.record().graded_text();
+        if resumed && !so_far.is_empty() {
+            fx.push(Effect::Show(Message::Note(format!("Your answer so far in this phase:\n\n{so_far}"))));
+        }
     }
 
     fn open_phase(&mut self, now: Clock, fx: &mut Vec<Effect>) {

@@ -1,5 +1,9 @@
-//! The terminal shell: styling, Markdown rendering, the interactive input with its countdown, and
-//! scorecard rendering. Renderers write to `impl Write` or return `String` so tests assert on bytes.
+//! The terminal shell: styling, Markdown rendering, the interactive input with its countdown, the
+//! plain shell for pipes, and scorecard rendering. Renderers return `String`s so tests assert on
+//! bytes; only `interactive` and `plain` write to the terminal.
 
+pub mod interactive;
+pub mod plain;
+pub mod render;
 pub mod scorecard;
 pub mod style;

@@ -1,0 +1,409 @@
+//! The interactive terminal shell: raw-mode line editing under a live countdown.
+//!
+//! Layout: everything the interviewer says and every line the candidate entered scrolls above a
+//! two-line footer drawn by indicatif — the phase countdown with its bar, and the line being typed.
+//! Because the typed line is part of the footer, redrawing the countdown never garbles typing.
+//! Raw mode turns off the terminal's own `\n` → `\r\n`, so all output goes through [`RawOut`],
+//! which puts it back. Bracketed paste delivers a 200-line paste as one event.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::{execute, terminal};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
+use tokio::sync::mpsc;
+
+use crate::catalog::Phase;
+use crate::driver::{Input, Shell, Status, is_urgent};
+use crate::session::{Message, Session, fmt_duration};
+use crate::transcript::Transcript;
+
+use super::render::{message_markdown, to_terminal};
+
+/// Standard output for raw mode: every `\n` becomes `\r\n`.
+#[derive(Debug, Clone, Copy)]
+pub struct RawOut;
+
+impl RawOut {
+    pub fn write_text(text: &str) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(text.replace("\r\n", "\n").replace('\n', "\r\n").as_bytes())?;
+        out.flush()
+    }
+}
+
+impl TermLike for RawOut {
+    fn width(&self) -> u16 {
+        terminal::size().map_or(80, |(w, _)| w)
+    }
+    fn height(&self) -> u16 {
+        terminal::size().map_or(24, |(_, h)| h)
+    }
+    fn move_cursor_up(&self, n: usize) -> io::Result<()> {
+        if n > 0 { Self::write_text(&format!("\x1b[{n}A")) } else { Ok(()) }
+    }
+    fn move_cursor_down(&self, n: usize) -> io::Result<()> {
+        if n > 0 { Self::write_text(&format!("\x1b[{n}B")) } else { Ok(()) }
+    }
+    fn move_cursor_right(&self, n: usize) -> io::Result<()> {
+        if n > 0 { Self::write_text(&format!("\x1b[{n}C")) } else { Ok(()) }
+    }
+    fn move_cursor_left(&self, n: usize) -> io::Result<()> {
+        if n > 0 { Self::write_text(&format!("\x1b[{n}D")) } else { Ok(()) }
+    }
+    fn write_line(&self, s: &str) -> io::Result<()> {
+        Self::write_text(&format!("{s}\n"))
+    }
+    fn write_str(&self, s: &str) -> io::Result<()> {
+        Self::write_text(s)
+    }
+    fn clear_line(&self) -> io::Result<()> {
+        Self::write_text("\r\x1b[2K")
+    }
+    fn flush(&self) -> io::Result<()> {
+        io::stdout().flush()
+    }
+}
+
+/// The line being typed.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LineEditor {
+    chars: Vec<char>,
+    cursor: usize,
+}
+
+/// What a key did to the line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    Changed,
+    Unchanged,
+    /// Enter: the line is done.
+    Submit(String),
+    Interrupt,
+}
+
+impl LineEditor {
+    pub fn text(&self) -> String {
+        self.chars.iter().collect()
+    }
+
+    pub fn insert_str(&mut self, s: &str) {
+        for c in s.chars().filter(|c| !c.is_control() || *c == '\t') {
+            let c = if c == '\t' { ' ' } else { c };
+            self.chars.insert(self.cursor, c);
+            self.cursor += 1;
+        }
+    }
+
+    fn take(&mut self) -> String {
+        self.cursor = 0;
+        std::mem::take(&mut self.chars).into_iter().collect()
+    }
+
+    /// Apply one key press.
+    pub fn key(&mut self, key: KeyEvent) -> Edit {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => Edit::Interrupt,
+            KeyCode::Char('u') if ctrl => {
+                self.chars.drain(..self.cursor);
+                self.cursor = 0;
+                Edit::Changed
+            }
+            KeyCode::Char('w') if ctrl => {
+                let mut start = self.cursor;
+                while start > 0 && self.chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                while start > 0 && !self.chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                self.chars.drain(start..self.cursor);
+                self.cursor = start;
+                Edit::Changed
+            }
+            KeyCode::Char('a') if ctrl => self.move_to(0),
+            KeyCode::Char('e') if ctrl => self.move_to(self.chars.len()),
+            KeyCode::Char('l') if ctrl => Edit::Changed,
+            KeyCode::Char(_) if ctrl => Edit::Unchanged,
+            KeyCode::Char(c) => {
+                self.chars.insert(self.cursor, c);
+                self.cursor += 1;
+                Edit::Changed
+            }
+            KeyCode::Enter => Edit::Submit(self.take()),
+            KeyCode::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                self.chars.remove(self.cursor);
+                Edit::Changed
+            }
+            KeyCode::Delete if self.cursor < self.chars.len() => {
+                self.chars.remove(self.cursor);
+                Edit::Changed
+            }
+            KeyCode::Left if self.cursor > 0 => self.move_to(self.cursor - 1),
+            KeyCode::Right if self.cursor < self.chars.len() => self.move_to(self.cursor + 1),
+            KeyCode::Home => self.move_to(0),
+            KeyCode::End => self.move_to(self.chars.len()),
+            _ => Edit::Unchanged,
+        }
+    }
+
+    fn move_to(&mut self, pos: usize) -> Edit {
+        self.cursor = pos;
+        Edit::Changed
+    }
+
+    /// The visible part of the line for `width` columns: the window holding the cursor, with `…`
+    /// where text is cut off, the cursor's character in reverse video when it is not at the end.
+    pub fn view(&self, width: usize, color: bool) -> String {
+        let room = width.saturating_sub(4).max(8);
+        let len = self.chars.len();
+        let start = if len <= room { 0 } else { self.cursor.saturating_sub(room.saturating_sub(1)).min(len - room) };
+        let start = if len > room && self.cursor + 1 >= len { len - room + 1 } else { start };
+        let end = (start + room).min(len);
+        let mut out = String::from("› ");
+        if start > 0 {
+            out.push('…');
+        }
+        for (i, c) in self.chars[start..end].iter().enumerate() {
+            if color && start + i == self.cursor {
+                out.push_str(&format!("\x1b[7m{c}\x1b[27m"));
+            } else {
+                out.push(*c);
+            }
+        }
+        if end < len {
+            out.push('…');
+        }
+        out
+    }
+}
+
+/// The interactive shell: footer, input thread, editor.
+pub struct TerminalShell {
+    bar: ProgressBar,
+    color: bool,
+    files: crate::driver::SessionFiles,
+    paused: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    restored: bool,
+}
+
+impl TerminalShell {
+    /// Enter raw mode, draw the footer and start reading keys into `tx`.
+    pub fn start(path: PathBuf, color: bool, tx: mpsc::UnboundedSender<Input>) -> io::Result<Self> {
+        terminal::enable_raw_mode()?;
+        let _ = execute!(io::stdout(), event::EnableBracketedPaste);
+        let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::term_like_with_hz(Box::new(RawOut), 15));
+        let template = if color { "{prefix}  {bar:24.cyan/blue}\n{msg}" } else { "{prefix}  {bar:24}\n{msg}" };
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars(if color { "█▉▊▋▌▍▎▏ " } else { "#>-" });
+        bar.set_style(style);
+        bar.set_message("› ");
+        let paused = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (bar, paused, stop) = (bar.clone(), paused.clone(), stop.clone());
+            thread::spawn(move || read_keys(&bar, &tx, &paused, &stop, color))
+        };
+        Ok(Self { bar, color, files: crate::driver::SessionFiles { path }, paused, stop, thread: Some(thread), restored: false })
+    }
+
+    fn print(&self, text: &str) {
+        self.bar.suspend(|| {
+            let _ = RawOut::write_text(text);
+        });
+    }
+
+    /// Leave raw mode and stop reading keys (idempotent).
+    pub fn restore(&mut self) {
+        if self.restored {
+            return;
+        }
+        self.restored = true;
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        self.bar.finish_and_clear();
+        let _ = execute!(io::stdout(), event::DisableBracketedPaste, crossterm::cursor::Show);
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
+impl Drop for TerminalShell {
+    fn drop(&mut self) {
+        self.restore();
+    }
+}
+
+/// The input thread: keys and pastes into the line editor; entered lines to the driver.
+fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, paused: &AtomicBool, stop: &AtomicBool, color: bool) {
+    let mut editor = LineEditor::default();
+    let width = || terminal::size().map_or(80, |(w, _)| usize::from(w));
+    while !stop.load(Ordering::SeqCst) {
+        if paused.load(Ordering::SeqCst) || !event::poll(Duration::from_millis(50)).unwrap_or(false) {
+            if paused.load(Ordering::SeqCst) {
+                thread::sleep(Duration::from_millis(20));
+            }
+            continue;
+        }
+        if paused.load(Ordering::SeqCst) {
+            continue;
+        }
+        let Ok(ev) = event::read() else {
+            let _ = tx.send(Input::Interrupt);
+            return;
+        };
+        let mut entered: Vec<String> = Vec::new();
+        match ev {
+            TermEvent::Key(key) if key.kind != KeyEventKind::Release => match editor.key(key) {
+                Edit::Changed => {}
+                Edit::Unchanged => continue,
+                Edit::Submit(line) => entered.push(line),
+                Edit::Interrupt => {
+                    let _ = tx.send(Input::Interrupt);
+                    continue;
+                }
+            },
+            TermEvent::Paste(text) => {
+                let text = text.replace("\r\n", "\n").replace('\r', "\n");
+                let mut parts = text.split('\n').peekable();
+                while let Some(part) = parts.next() {
+                    editor.insert_str(part);
+                    if parts.peek().is_some() {
+                        entered.push(editor.take());
+                    }
+                }
+            }
+            TermEvent::Resize(..) => {}
+            _ => continue,
+        }
+        if !entered.is_empty() {
+            let echo: String = entered.iter().map(|l| format!("  {l}\n")).collect();
+            bar.suspend(|| {
+                let _ = RawOut::write_text(&echo);
+            });
+            for line in entered {
+                if tx.send(Input::Line(line)).is_err() {
+                    return;
+                }
+            }
+        }
+        bar.set_message(editor.view(width(), color));
+        if tx.send(Input::Draft(editor.text())).is_err() {
+            return;
+        }
+    }
+}
+
+impl Shell for TerminalShell {
+    fn show(&mut self, message: &Message) {
+        let width = usize::from(RawOut.width()).clamp(30, 120);
+        let text = to_terminal(&message_markdown(message), width, self.color);
+        self.print(&format!("{}\n", text.trim_end_matches('\n')));
+    }
+
+    fn status(&mut self, s: &Status) {
+        let used = (s.phase_budget - s.phase_left).max(0.0);
+        self.bar.set_length((s.phase_budget * 10.0).max(1.0) as u64);
+        self.bar.set_position((used * 10.0) as u64);
+        let phase = format!("{}/4 {}", s.phase.index() + 1, s.phase.title());
+        let left = if s.phase_left < 0.0 {
+            format!("overtime {}", fmt_duration(-s.phase_left))
+        } else {
+            format!("{} left", fmt_duration(s.phase_left))
+        };
+        let mut prefix = format!("{phase} · {left} · interview {} · /help", fmt_duration(s.total_left));
+        if self.color {
+            let code = if s.phase_left < 0.0 { "31" } else if is_urgent(s) { "33" } else { "1" };
+            prefix = format!("\x1b[{code}m{prefix}\x1b[0m");
+        }
+        self.bar.set_prefix(prefix);
+    }
+
+    fn edit(&mut self, text: &str) -> Result<String, String> {
+        let editor = std::env::var("VISUAL")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.trim().is_empty()))
+            .ok_or_else(|| "no editor: set $EDITOR (or $VISUAL) to use /edit".to_string())?;
+        let file = tempfile::Builder::new().prefix("mockdesign-").suffix(".md").tempfile().map_err(|e| e.to_string())?;
+        std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
+        self.paused.store(true, Ordering::SeqCst);
+        thread::sleep(Duration::from_millis(80));
+        let result = self.bar.suspend(|| {
+            let _ = terminal::disable_raw_mode();
+            let status = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("{editor} \"$1\""))
+                .arg("sh")
+                .arg(file.path())
+                .status();
+            let _ = terminal::enable_raw_mode();
+            status
+        });
+        self.paused.store(false, Ordering::SeqCst);
+        match result {
+            Ok(s) if s.success() => std::fs::read_to_string(file.path()).map_err(|e| e.to_string()),
+            Ok(s) => Err(format!("the editor ({editor}) exited with {s}; your answer is unchanged")),
+            Err(e) => Err(format!("cannot start the editor ({editor}): {e}")),
+        }
+    }
+
+    fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
+        self.files.save(transcript)
+    }
+
+    fn probe(&mut self, session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
+        crate::driver::rubric_probe(session, phase, text)
+    }
+
+    fn finish(&mut self) {
+        self.restore();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(e: &mut LineEditor, code: KeyCode) -> Edit {
+        e.key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn typing_editing_and_enter() {
+        let mut e = LineEditor::default();
+        for c in "helo".chars() {
+            press(&mut e, KeyCode::Char(c));
+        }
+        press(&mut e, KeyCode::Left);
+        press(&mut e, KeyCode::Char('l'));
+        assert_eq!(e.text(), "hello");
+        e.key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        assert_eq!(e.text(), "o");
+        assert_eq!(press(&mut e, KeyCode::Enter), Edit::Submit("o".into()));
+        assert_eq!(e.text(), "");
+        assert_eq!(e.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Edit::Interrupt);
+    }
+
+    #[test]
+    fn a_long_line_shows_its_tail_within_the_width() {
+        let mut e = LineEditor::default();
+        e.insert_str(&"x".repeat(300));
+        e.insert_str("END");
+        let v = e.view(60, false);
+        assert!(v.chars().count() <= 60, "{}", v.chars().count());
+        assert!(v.ends_with("END"), "{v}");
+        assert!(v.starts_with("› …"));
+    }
+}
