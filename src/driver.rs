@@ -117,7 +117,11 @@ pub async fn run(
                     queue.push_back(Event::Line(line));
                 }
                 Some(Input::Draft(text)) => draft = text,
-                Some(Input::Interrupt) => queue.push_back(Event::Interrupt),
+                Some(Input::Interrupt) => {
+                    // Keep the line being typed: it is saved with the session.
+                    queue.push_back(Event::Autosave { draft: draft.clone() });
+                    queue.push_back(Event::Interrupt);
+                }
                 Some(Input::Eof) | None => {
                     input_open = false;
                     if !draft.is_empty() {
@@ -173,5 +177,7 @@ impl SessionFiles {
 
 /// The rubric's follow-up: the probe of the most important item still missing.
 pub fn rubric_probe(session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
-    crate::grade::missing_items(session.design(), phase, text).first().map(|item| (item.id.clone(), item.probe.clone()))
+    crate::grade::missing_items(session.design(), phase, text)
+        .first()
+        .map(|item| (item.id.clone(), item.probe.clone()))
 }

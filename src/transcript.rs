@@ -181,7 +181,8 @@ impl Transcript {
     /// What to grade.
     pub fn answers(&self) -> crate::grade::Answers {
         if self.whole_answer {
-            let whole: Vec<String> = self.phases.iter().map(PhaseRecord::graded_text).filter(|t| !t.is_empty()).collect();
+            let whole: Vec<String> =
+                self.phases.iter().map(PhaseRecord::graded_text).filter(|t| !t.is_empty()).collect();
             let whole = whole.join("\n\n");
             return crate::grade::Answers {
                 phases: self

@@ -41,7 +41,8 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<ExitCode> {
         scripted: args.answers.is_some(),
     };
     let now = Utc::now();
-    let (id, path) = new_session_path(&ctx.paths.sessions(), &now.format("%Y%m%d-%H%M%S").to_string(), design.id());
+    let (id, path) =
+        new_session_path(&ctx.paths.sessions(), &now.format("%Y%m%d-%H%M%S").to_string(), design.id());
     let session = Session::new(design, opts, id, now);
     if let Some(file) = &args.answers {
         return run_scripted(ctx, session, &path, file, args.grader, &args.llm);
@@ -72,8 +73,9 @@ fn run_scripted(
     llm: &LlmArgs,
 ) -> Result<ExitCode> {
     let md = std::fs::read_to_string(file).map_err(|e| {
-        UsageError::new(format!("cannot read the answers file {}: {e}", file.display()))
-            .with_hint("give a Markdown file with Requirements / High-level design / Deep dive / Trade-offs headings")
+        UsageError::new(format!("cannot read the answers file {}: {e}", file.display())).with_hint(
+            "give a Markdown file with Requirements / High-level design / Deep dive / Trade-offs headings",
+        )
     })?;
     let answers = Answers::from_markdown(&md);
     if answers.phases.iter().all(|p| p.text.trim().is_empty()) {
@@ -91,7 +93,11 @@ fn run_scripted(
         }
         for line in phase.text.lines() {
             // A line of the answer that starts with `/` is text, not a command.
-            let line = if line.trim_start().starts_with('/') { format!("/{}", line.trim_start()) } else { line.to_string() };
+            let line = if line.trim_start().starts_with('/') {
+                format!("/{}", line.trim_start())
+            } else {
+                line.to_string()
+            };
             events.push(Event::Line(line));
         }
         events.push(Event::Line("/next".into()));
@@ -108,7 +114,13 @@ fn run_scripted(
 }
 
 /// A live session: the terminal shell on a terminal, plain lines otherwise.
-fn run_live(ctx: &Ctx, session: Session, path: &Path, grader: Option<GraderKind>, llm: &LlmArgs) -> Result<ExitCode> {
+fn run_live(
+    ctx: &Ctx,
+    session: Session,
+    path: &Path,
+    grader: Option<GraderKind>,
+    llm: &LlmArgs,
+) -> Result<ExitCode> {
     run_session(ctx, session, path, grader, llm)
 }
 
@@ -125,7 +137,10 @@ pub(crate) fn run_session(
     // Save before the first prompt, so even an immediate kill leaves a resumable session.
     crate::transcript::save(path, session.transcript())?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the session")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the session")?;
     let outcome = runtime.block_on(async {
         spawn_signal_watch(tx.clone(), !interactive);
         if interactive {
@@ -200,7 +215,12 @@ fn finish(
     transcript.scorecards.push(card.clone());
     crate::transcript::save(path, &transcript)?;
     out.push_str(&crate::terminal::scorecard::render_text(&card, design));
-    let _ = writeln!(out, "\nTranscript: {}\nReview it any time with `mockdesign review {}`.", path.display(), transcript.id);
+    let _ = writeln!(
+        out,
+        "\nTranscript: {}\nReview it any time with `mockdesign review {}`.",
+        path.display(),
+        transcript.id
+    );
     super::print(&out)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -215,7 +235,11 @@ pub fn summary(t: &Transcript) -> String {
             Some(Ended::Skipped) => "skipped",
             Some(Ended::Quit) | None => "not finished",
         };
-        let over = if p.overtime_secs > 0.5 { format!("  (+{} over)", fmt_duration(p.overtime_secs)) } else { String::new() };
+        let over = if p.overtime_secs > 0.5 {
+            format!("  (+{} over)", fmt_duration(p.overtime_secs))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "  {:<18} {:>7} of {:>6}  {how}{over}",

@@ -442,6 +442,11 @@ impl Session {
         if resumed && !so_far.is_empty() {
             fx.push(Effect::Show(Message::Note(format!("Your answer so far in this phase:\n\n{so_far}"))));
         }
+        if resumed {
+            if let Some(f) = self.record().followups.last() {
+                fx.push(Effect::Show(Message::Interviewer(format!("(Still open) {}", f.question))));
+            }
+        }
     }
 
     fn open_phase(&mut self, now: Clock, fx: &mut Vec<Effect>) {

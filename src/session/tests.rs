@@ -237,7 +237,10 @@ fn quit_then_resume_continues_with_the_time_that_was_left() {
     assert_eq!(hl.draft, "half a sent");
 
     let resumed = Session::resume(&design(), t).expect("resumable");
-    assert_eq!(resumed.transcript().phase(Phase::HighLevel).unwrap().answer, "Clients keep a connection open.\nhalf a sent");
+    assert_eq!(
+        resumed.transcript().phase(Phase::HighLevel).unwrap().answer,
+        "Clients keep a connection open.\nhalf a sent"
+    );
     let mut sim = Sim::from(resumed);
     assert!((sim.s.phase_left(0.0) - 9.0 * 60.0).abs() < 1e-6);
     sim.advance(9.0 * 60.0 - 1.0);

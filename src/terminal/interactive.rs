@@ -164,7 +164,8 @@ impl LineEditor {
     pub fn view(&self, width: usize, color: bool) -> String {
         let room = width.saturating_sub(4).max(8);
         let len = self.chars.len();
-        let start = if len <= room { 0 } else { self.cursor.saturating_sub(room.saturating_sub(1)).min(len - room) };
+        let start =
+            if len <= room { 0 } else { self.cursor.saturating_sub(room.saturating_sub(1)).min(len - room) };
         let start = if len > room && self.cursor + 1 >= len { len - room + 1 } else { start };
         let end = (start + room).min(len);
         let mut out = String::from("› ");
@@ -201,11 +202,14 @@ impl TerminalShell {
     pub fn start(path: PathBuf, color: bool, tx: mpsc::UnboundedSender<Input>) -> io::Result<Self> {
         terminal::enable_raw_mode()?;
         let _ = execute!(io::stdout(), event::EnableBracketedPaste);
-        let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::term_like_with_hz(Box::new(RawOut), 15));
-        let template = if color { "{prefix}  {bar:24.cyan/blue}\n{msg}" } else { "{prefix}  {bar:24}\n{msg}" };
-        let style = ProgressStyle::with_template(template)
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars(if color { "█▉▊▋▌▍▎▏ " } else { "#>-" });
+        let bar = ProgressBar::with_draw_target(
+            Some(1000),
+            ProgressDrawTarget::term_like_with_hz(Box::new(RawOut), 15),
+        );
+        // The countdown line is built by `status_line` to fit the width exactly; indicatif draws
+        // the footer, rate-limits redraws and clears it around everything printed above.
+        let style =
+            ProgressStyle::with_template("{prefix}\n{msg}").unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
         bar.set_message("› ");
         let paused = Arc::new(AtomicBool::new(false));
@@ -214,7 +218,15 @@ impl TerminalShell {
             let (bar, paused, stop) = (bar.clone(), paused.clone(), stop.clone());
             thread::spawn(move || read_keys(&bar, &tx, &paused, &stop, color))
         };
-        Ok(Self { bar, color, files: crate::driver::SessionFiles { path }, paused, stop, thread: Some(thread), restored: false })
+        Ok(Self {
+            bar,
+            color,
+            files: crate::driver::SessionFiles { path },
+            paused,
+            stop,
+            thread: Some(thread),
+            restored: false,
+        })
     }
 
     fn print(&self, text: &str) {
@@ -245,8 +257,54 @@ impl Drop for TerminalShell {
     }
 }
 
+/// The countdown line: phase, time left in it and in the interview, and a bar of the phase's
+/// time used, never wider than `width` (a wrapped footer would garble the screen on resize).
+pub fn status_line(s: &Status, width: usize, color: bool) -> String {
+    let left = if s.phase_left < 0.0 {
+        format!("overtime {}", fmt_duration(-s.phase_left))
+    } else {
+        format!("{} left", fmt_duration(s.phase_left))
+    };
+    let mut text = format!(
+        "{}/4 {} · {left} · interview {}",
+        s.phase.index() + 1,
+        s.phase.title(),
+        fmt_duration(s.total_left)
+    );
+    let room = width.saturating_sub(1);
+    if text.chars().count() > room {
+        text = format!("{}/4 · {left}", s.phase.index() + 1);
+    }
+    let bar_room = room.saturating_sub(text.chars().count() + 2).min(24);
+    let mut bar = String::new();
+    if bar_room >= 8 {
+        let used = ((s.phase_budget - s.phase_left) / s.phase_budget.max(f64::EPSILON)).clamp(0.0, 1.0);
+        let filled = (used * bar_room as f64).round() as usize;
+        let (on, off) = if color { ('█', '░') } else { ('#', '-') };
+        bar = format!("  {}{}", on.to_string().repeat(filled), off.to_string().repeat(bar_room - filled));
+    }
+    if color {
+        let code = if s.phase_left < 0.0 {
+            "31"
+        } else if is_urgent(s) {
+            "33"
+        } else {
+            "1"
+        };
+        format!("\x1b[{code}m{text}\x1b[0m\x1b[36m{bar}\x1b[0m")
+    } else {
+        format!("{text}{bar}")
+    }
+}
+
 /// The input thread: keys and pastes into the line editor; entered lines to the driver.
-fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, paused: &AtomicBool, stop: &AtomicBool, color: bool) {
+fn read_keys(
+    bar: &ProgressBar,
+    tx: &mpsc::UnboundedSender<Input>,
+    paused: &AtomicBool,
+    stop: &AtomicBool,
+    color: bool,
+) {
     let mut editor = LineEditor::default();
     let width = || terminal::size().map_or(80, |(w, _)| usize::from(w));
     while !stop.load(Ordering::SeqCst) {
@@ -288,7 +346,10 @@ fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, paused: &Atom
             _ => continue,
         }
         if !entered.is_empty() {
-            let echo: String = entered.iter().map(|l| format!("  {l}\n")).collect();
+            let echo: String = entered
+                .iter()
+                .map(|l| if color { format!("\x1b[2m  {l}\x1b[0m\n") } else { format!("  {l}\n") })
+                .collect();
             bar.suspend(|| {
                 let _ = RawOut::write_text(&echo);
             });
@@ -309,25 +370,12 @@ impl Shell for TerminalShell {
     fn show(&mut self, message: &Message) {
         let width = usize::from(RawOut.width()).clamp(30, 120);
         let text = to_terminal(&message_markdown(message), width, self.color);
-        self.print(&format!("{}\n", text.trim_end_matches('\n')));
+        self.print(&format!("\n{}\n", text.trim_matches('\n')));
     }
 
     fn status(&mut self, s: &Status) {
-        let used = (s.phase_budget - s.phase_left).max(0.0);
-        self.bar.set_length((s.phase_budget * 10.0).max(1.0) as u64);
-        self.bar.set_position((used * 10.0) as u64);
-        let phase = format!("{}/4 {}", s.phase.index() + 1, s.phase.title());
-        let left = if s.phase_left < 0.0 {
-            format!("overtime {}", fmt_duration(-s.phase_left))
-        } else {
-            format!("{} left", fmt_duration(s.phase_left))
-        };
-        let mut prefix = format!("{phase} · {left} · interview {} · /help", fmt_duration(s.total_left));
-        if self.color {
-            let code = if s.phase_left < 0.0 { "31" } else if is_urgent(s) { "33" } else { "1" };
-            prefix = format!("\x1b[{code}m{prefix}\x1b[0m");
-        }
-        self.bar.set_prefix(prefix);
+        let width = usize::from(RawOut.width());
+        self.bar.set_prefix(status_line(s, width, self.color));
     }
 
     fn edit(&mut self, text: &str) -> Result<String, String> {
@@ -336,7 +384,11 @@ impl Shell for TerminalShell {
             .filter(|v| !v.trim().is_empty())
             .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.trim().is_empty()))
             .ok_or_else(|| "no editor: set $EDITOR (or $VISUAL) to use /edit".to_string())?;
-        let file = tempfile::Builder::new().prefix("mockdesign-").suffix(".md").tempfile().map_err(|e| e.to_string())?;
+        let file = tempfile::Builder::new()
+            .prefix("mockdesign-")
+            .suffix(".md")
+            .tempfile()
+            .map_err(|e| e.to_string())?;
         std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
         self.paused.store(true, Ordering::SeqCst);
         thread::sleep(Duration::from_millis(80));
@@ -405,5 +457,16 @@ mod tests {
         assert!(v.chars().count() <= 60, "{}", v.chars().count());
         assert!(v.ends_with("END"), "{v}");
         assert!(v.starts_with("› …"));
+    }
+
+    #[test]
+    fn the_countdown_line_fits_any_width() {
+        let s = Status { phase: Phase::DeepDive, phase_left: 125.0, phase_budget: 900.0, total_left: 725.0 };
+        for width in [20, 40, 60, 100] {
+            let line = status_line(&s, width, false);
+            assert!(line.chars().count() < width, "{width}: {line}");
+            assert!(line.contains("2:05 left"), "{line}");
+        }
+        assert!(status_line(&s, 100, false).contains("3/4 Deep dive · 2:05 left · interview 12:05  ####"));
     }
 }

@@ -14,7 +14,8 @@ pub fn message_markdown(message: &Message) -> String {
             fmt_minutes(*minutes)
         ),
         Message::PhaseStart { phase, number, text, budget_secs, resumed_used_secs } => {
-            let mut md = format!("## Phase {number}/4 · {} · {}\n\n", phase.title(), fmt_duration(*budget_secs));
+            let mut md =
+                format!("## Phase {number}/4 · {} · {}\n\n", phase.title(), fmt_duration(*budget_secs));
             if *resumed_used_secs > 0.0 {
                 md.push_str(&format!(
                     "*Resumed with {} of {} left.*\n\n",
@@ -46,7 +47,10 @@ pub fn message_markdown(message: &Message) -> String {
 }
 
 fn quote(text: &str) -> String {
-    text.lines().map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") }).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `45`, `0.1`, `7.5`.

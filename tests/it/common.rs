@@ -80,3 +80,18 @@ pub fn stdout(out: &std::process::Output) -> String {
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+impl Home {
+    /// The same command as a `std::process::Command`, for tests that spawn, kill or use a pty.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mockdesign"));
+        cmd.env("MOCKDESIGN_HOME", self.path())
+            .env("NO_COLOR", "1")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("ANTHROPIC_API_KEY")
+            .env_remove("MOCKDESIGN_API_KEY")
+            .env_remove("EDITOR")
+            .env_remove("VISUAL");
+        cmd
+    }
+}
