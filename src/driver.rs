@@ -181,3 +181,104 @@ pub fn rubric_probe(session: &Session, phase: Phase, text: &str) -> Option<(Stri
         .first()
         .map(|item| (item.id.clone(), item.probe.clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::session::Options;
+    use crate::transcript::{Ended, Status as RunStatus};
+
+    /// A shell that records what it was asked to do.
+    #[derive(Default)]
+    struct Fake {
+        shown: Vec<Message>,
+        saves: Vec<Transcript>,
+        statuses: usize,
+    }
+
+    impl Shell for Fake {
+        fn show(&mut self, message: &Message) {
+            self.shown.push(message.clone());
+        }
+        fn status(&mut self, _status: &Status) {
+            self.statuses += 1;
+        }
+        fn edit(&mut self, _text: &str) -> Result<String, String> {
+            Err("no editor in tests".into())
+        }
+        fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
+            self.saves.push(transcript.clone());
+            Ok(())
+        }
+        fn probe(&mut self, session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
+            rubric_probe(session, phase, text)
+        }
+        fn finish(&mut self) {}
+    }
+
+    fn session(minutes: f64) -> Session {
+        let design = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let opts = Options { minutes, soft_timer: false, seed: 11, self_score: false, scripted: false };
+        Session::new(&design, opts, "t".into(), Utc::now())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_45_minute_interview_runs_under_paused_time() {
+        let mut s = session(45.0);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        tx.send(Input::Line("Group chat and receipts.".into())).unwrap();
+        let mut shell = Fake::default();
+        let started = Instant::now();
+        let outcome = run(&mut s, &mut rx, &mut shell).await.unwrap();
+        assert_eq!(outcome, Outcome::Finished);
+        // Tokio's clock advanced by exactly the interview's length; the wall clock did not.
+        let took = started.elapsed().as_secs_f64();
+        assert!((took - 45.0 * 60.0).abs() < 1.0, "{took}");
+        let t = s.transcript();
+        assert_eq!(t.status, RunStatus::Finished);
+        assert!(t.phases.iter().all(|p| p.ended == Some(Ended::TimeUp)));
+        assert_eq!(t.phases[0].answer, "Group chat and receipts.");
+        assert!(shell.statuses > 1000, "the countdown was refreshed throughout");
+        assert!(
+            shell
+                .shown
+                .iter()
+                .any(|m| matches!(m, Message::Note(n) if n.contains("2:00 left in this phase")))
+        );
+        assert!(t.phases[2].curveball.is_some(), "the curveball arrived in the deep dive");
+        drop(tx);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_draft_is_autosaved_within_ten_seconds() {
+        let mut s = session(45.0);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut shell = Fake::default();
+        let run = async {
+            let _ = run(&mut s, &mut rx, &mut shell).await;
+        };
+        let typing = async {
+            tx.send(Input::Draft("half a thou".into())).unwrap();
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            tx.send(Input::Interrupt).unwrap();
+        };
+        tokio::join!(run, typing);
+        let saved_draft_at =
+            shell.saves.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
+        assert!(saved_draft_at.is_some(), "autosave wrote the draft before the interrupt");
+        assert_eq!(shell.saves.last().unwrap().status, RunStatus::Quit);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn end_of_input_keeps_the_unfinished_line() {
+        let mut s = session(45.0);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        tx.send(Input::Line("first".into())).unwrap();
+        tx.send(Input::Draft("second, not entered".into())).unwrap();
+        tx.send(Input::Eof).unwrap();
+        let mut shell = Fake::default();
+        assert_eq!(run(&mut s, &mut rx, &mut shell).await.unwrap(), Outcome::Finished);
+        assert_eq!(s.transcript().phases[0].answer, "first\nsecond, not entered");
+    }
+}
