@@ -32,7 +32,7 @@ impl Anthropic {
             "max_tokens": self.max_tokens,
             "temperature": 0,
             "system": system,
-            "messages": messages,
+            "messages": Value::Array(messages),
         });
         let mut headers = vec![
             ("content-type".to_string(), "application/json".to_string()),

@@ -264,7 +264,7 @@ pub async fn grade(
         });
     }
     let mut card = verify::scorecard(design, answers, &graded);
-    card.model = settings.model.clone();
+    card.model.clone_from(&settings.model);
     card.warnings = card.warnings.into_iter().map(redact).collect();
     Ok(card)
 }

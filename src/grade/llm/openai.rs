@@ -28,7 +28,7 @@ impl OpenAi {
     }
 
     fn request(&self, messages: Vec<Value>, mode: OutputMode) -> HttpRequest {
-        let mut body = json!({ "model": self.model, "temperature": 0, "messages": messages });
+        let mut body = json!({ "model": self.model, "temperature": 0, "messages": Value::Array(messages) });
         match mode {
             OutputMode::Schema => {
                 body["response_format"] = json!({
