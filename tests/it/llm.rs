@@ -149,7 +149,7 @@ fn openai_ok(content: &str) -> ResponseTemplate {
     }))
 }
 
-fn openai_error(status: u16, message: &str, kind: &str, code: Value) -> ResponseTemplate {
+fn openai_error(status: u16, message: &str, kind: &str, code: &Value) -> ResponseTemplate {
     ResponseTemplate::new(status)
         .set_body_json(json!({"error": {"message": message, "type": kind, "param": null, "code": code}}))
 }
@@ -511,7 +511,7 @@ async fn a_server_that_rejects_the_json_schema_is_asked_with_json_mode() {
                 400,
                 "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
                 "invalid_request_error",
-                Value::Null,
+                &Value::Null,
             )
         } else {
             openai_ok(&honest(&asked(r)).to_string())
@@ -554,7 +554,7 @@ async fn a_500_then_success_is_retried() {
                 500,
                 "The server had an error while processing your request.",
                 "server_error",
-                Value::Null,
+                &Value::Null,
             )
         } else {
             openai_ok(&honest(&asked(r)).to_string())
@@ -573,7 +573,7 @@ async fn a_429_waits_as_long_as_retry_after_says() {
     let calls = AtomicUsize::new(0);
     let server = serve(move |r: &Request| {
         if calls.fetch_add(1, Ordering::SeqCst) == 0 {
-            openai_error(429, "Rate limit reached for requests", "requests", json!("rate_limit_exceeded"))
+            openai_error(429, "Rate limit reached for requests", "requests", &json!("rate_limit_exceeded"))
                 .insert_header("retry-after", "1")
         } else {
             openai_ok(&honest(&asked(r)).to_string())
@@ -596,7 +596,7 @@ async fn a_429_for_a_spent_quota_is_not_retried() {
             429,
             "You exceeded your current quota, please check your plan and billing details.",
             "insufficient_quota",
-            json!("insufficient_quota"),
+            &json!("insufficient_quota"),
         )
     })
     .await;
@@ -614,7 +614,7 @@ async fn anthropic_529_overloaded_is_retried() {
     let server = serve(move |r: &Request| {
         if calls.fetch_add(1, Ordering::SeqCst) < 2 {
             ResponseTemplate::new(529).set_body_json(
-                json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+                json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}, "request_id": "req_011CSHoEeqs5C35K2UUqR7Fy"}),
             )
         } else {
             anthropic_ok(&honest(&asked(r)).to_string())
@@ -635,7 +635,7 @@ async fn a_server_that_always_fails_falls_back_to_the_rubric_grader() {
             500,
             "The server had an error while processing your request.",
             "server_error",
-            Value::Null,
+            &Value::Null,
         )
     })
     .await;
@@ -662,7 +662,7 @@ async fn a_wrong_key_is_not_retried_and_never_shown() {
             401,
             &format!("Incorrect API key provided: {}.", auth.trim_start_matches("Bearer ")),
             "invalid_request_error",
-            json!("invalid_api_key"),
+            &json!("invalid_api_key"),
         )
     })
     .await;
@@ -742,10 +742,7 @@ async fn settings_that_cannot_work_exit_2_before_anything_is_sent() {
             "is not an http(s) URL",
         ),
         (vec!["--backend", "openai", "--base-url", &base], "needs a model"),
-        (
-            vec!["--backend", "openai", "--base-url", &base, "--model", "m", "--timeout=0"],
-            "positive number",
-        ),
+        (vec!["--backend", "openai", "--base-url", &base, "--model", "m", "--timeout=0"], "positive number"),
     ];
     for (args, expected) in cases {
         let out = home

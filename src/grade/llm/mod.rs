@@ -361,3 +361,56 @@ async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
     .await;
     outputs.into_iter().map(|o| o.expect("every future finished")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
+
+    fn settings(backend: &str, base: &str) -> LlmSettings {
+        let flags = crate::cli::LlmArgs {
+            backend: Some(backend.into()),
+            base_url: Some(base.into()),
+            model: Some("m".into()),
+            ..Default::default()
+        };
+        let none = |_: &str| None;
+        let mut s = settings::layer(&crate::config::GraderConfig::default(), &[], &none, &flags)
+            .unwrap()
+            .check(&none)
+            .unwrap();
+        s.backoff = Duration::from_millis(1);
+        s
+    }
+
+    #[tokio::test]
+    async fn the_follow_up_comes_from_the_llm_else_from_the_rubric_probe() {
+        let design = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let answer = "We store messages in a database.";
+        let probe = crate::grade::missing_items(&design, Phase::HighLevel, answer)[0].probe.clone();
+
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "choices": [{"index": 0, "message": {"role": "assistant",
+                    "content": "Good start.\nHow does a message reach a phone that is online right now?"},
+                    "finish_reason": "stop"}]
+            })))
+            .mount(&server)
+            .await;
+        let s = settings("openai", &format!("{}/v1", server.uri()));
+        let q = follow_up_question(&s, &design, Phase::HighLevel, answer).await;
+        assert_eq!(q.as_deref(), Some("How does a message reach a phone that is online right now?"));
+        let sent: serde_json::Value = server.received_requests().await.unwrap()[0].body_json().unwrap();
+        assert!(sent["messages"][1]["content"].as_str().unwrap().contains(answer));
+
+        let failing = MockServer::start().await;
+        Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&failing).await;
+        let s = settings("openai", &format!("{}/v1", failing.uri()));
+        assert_eq!(follow_up_question(&s, &design, Phase::HighLevel, answer).await, Some(probe.clone()));
+
+        let s = settings("http", &server.uri());
+        assert_eq!(follow_up_question(&s, &design, Phase::HighLevel, answer).await, Some(probe));
+    }
+}

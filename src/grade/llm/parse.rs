@@ -158,14 +158,15 @@ fn code_text(v: Option<&Value>) -> Option<String> {
 
 /// An error envelope in a JSON body, whatever the status: OpenAI's
 /// `{"error":{"message","type","param","code"}}`, Anthropic's `{"type":"error","error":{"type","message"}}`,
-/// `{"error":"text"}`. `status` is the HTTP status; an envelope inside a 2xx reply takes its status
+/// `{"error":"text"}`; Anthropic's `error.details.error_code` counts as the code. `status` is the HTTP status; an envelope inside a 2xx reply takes its status
 /// from an integer code (OpenRouter) when there is one.
 pub fn error_envelope(status: u16, body: &Value) -> Option<Failure> {
     let err = body.get("error")?;
     let (message, code, kind) = match err {
         Value::Object(o) => (
             o.get("message").and_then(Value::as_str).map(short).unwrap_or_default(),
-            code_text(o.get("code")),
+            code_text(o.get("code"))
+                .or_else(|| code_text(o.get("details").and_then(|d| d.get("error_code")))),
             o.get("type").and_then(Value::as_str).map(str::to_string),
         ),
         Value::String(s) => (short(s), None, None),
@@ -282,6 +283,13 @@ mod tests {
         .unwrap();
         let f = error_envelope(529, &anthropic).unwrap();
         assert_eq!(f.to_string(), "HTTP 529: Overloaded");
+
+        let spent: Value = serde_json::from_str(
+            r#"{"type":"error","error":{"type":"rate_limit_error","message":"Spend limit","details":{"error_code":"enforced_spend_limit_reached"}},"request_id":"req_1"}"#,
+        )
+        .unwrap();
+        let Some(Failure::Http { code, .. }) = error_envelope(429, &spent) else { panic!() };
+        assert_eq!(code.as_deref(), Some("enforced_spend_limit_reached"));
 
         assert!(error_envelope(200, &serde_json::json!({"error": null, "choices": []})).is_none());
         assert_eq!(

@@ -28,12 +28,17 @@ pub enum Decision {
     Stop(Option<String>),
 }
 
-/// A 429 that will not clear by waiting: the account's quota or credit is spent.
+/// A 429 that will not clear by waiting: the account's quota or credit is spent (OpenAI's
+/// `insufficient_quota`, Anthropic's `enforced_spend_limit_reached`).
 pub fn quota_exhausted(f: &Failure) -> bool {
     let Failure::Http { status: 429, message, code, kind } = f else { return false };
     let says = |s: &str| {
         let s = s.to_ascii_lowercase();
-        s.contains("insufficient_quota") || s.contains("exceeded your current quota") || s.contains("billing")
+        s.contains("insufficient_quota")
+            || s.contains("exceeded your current quota")
+            || s.contains("billing")
+            || s.contains("spend_limit")
+            || s.contains("spend limit")
     };
     code.as_deref().is_some_and(says) || kind.as_deref().is_some_and(says) || says(message)
 }
@@ -124,6 +129,7 @@ mod tests {
         assert!(!retryable(&http(429, Some("insufficient_quota"), "You exceeded your current quota")));
         assert!(!retryable(&http(429, None, "You exceeded your current quota, please check your plan")));
         assert!(retryable(&http(429, Some("rate_limit_exceeded"), "Rate limit reached for requests")));
+        assert!(!retryable(&http(429, Some("enforced_spend_limit_reached"), "Spend limit reached")));
     }
 
     #[test]
