@@ -23,19 +23,18 @@ fn jitter() -> f64 {
     (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// A reqwest error with its causes, as text (reqwest never puts header values in errors).
+/// A reqwest error as one short line: the URL and the innermost cause ("Connection refused"),
+/// which says more than the layers above it. reqwest never puts header values in errors.
 fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error as _;
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let t = s.to_string();
-        if !text.contains(&t) {
-            text = format!("{text}: {t}");
-        }
-        source = s.source();
+    let mut root: &dyn std::error::Error = e;
+    while let Some(s) = root.source() {
+        root = s;
     }
-    text
+    let cause = root.to_string();
+    match e.url() {
+        Some(url) if !cause.contains(url.as_str()) => format!("{url}: {cause}"),
+        _ => cause,
+    }
 }
 
 impl Client {
