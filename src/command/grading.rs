@@ -73,17 +73,17 @@ pub fn grade(
     kind: Option<GraderKind>,
     llm: &LlmArgs,
 ) -> Result<Scorecard> {
-    let l = layered(ctx, llm)?;
-    let kind = match kind {
-        Some(k) => k,
-        None => kind_of(&l)?,
-    };
-    let mut card = match kind {
-        GraderKind::Rubric => RubricGrader.grade(design, answers),
-        GraderKind::Llm => {
-            let settings = l.check(&env)?;
-            warn_key_in_config(ctx, &l);
-            grade_llm(ctx, &settings, design, answers)?
+    let mut card = if kind == Some(GraderKind::Rubric) {
+        RubricGrader.grade(design, answers)
+    } else {
+        let l = layered(ctx, llm)?;
+        match kind.map_or_else(|| kind_of(&l), Ok)? {
+            GraderKind::Rubric => RubricGrader.grade(design, answers),
+            GraderKind::Llm => {
+                let settings = l.check(&env)?;
+                warn_key_in_config(ctx, &l);
+                grade_llm(ctx, &settings, design, answers)?
+            }
         }
     };
     card.graded_at = Some(chrono::Utc::now());

@@ -778,6 +778,9 @@ async fn config_kind_llm_and_environment_select_the_llm_grader() {
         .arg(&answer)
         .arg("--json")
         .env("MOCKDESIGN_MODEL", "from-env")
+        .env_remove("MOCKDESIGN_GRADER")
+        .env_remove("MOCKDESIGN_BASE_URL")
+        .env_remove("MOCKDESIGN_BACKEND")
         .output()
         .unwrap();
     let card = json_of(&out);

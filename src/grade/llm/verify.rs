@@ -8,9 +8,18 @@ use crate::grade::{Answers, ItemVerdict, PhaseScore, Scorecard};
 
 use super::parse::VerdictSet;
 
-/// Lowercase with every run of whitespace folded to one space, trimmed.
+/// Lowercase with every run of whitespace folded to one space, trimmed; typographic quotes and
+/// apostrophes read as plain ones (models often retype `'` as `’`).
 pub fn fold(text: &str) -> String {
-    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+    let plain: String = text
+        .chars()
+        .map(|c| match c {
+            '‘' | '’' => '\'',
+            '“' | '”' => '"',
+            c => c,
+        })
+        .collect();
+    plain.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }
 
 /// Phrases that address the grader rather than the interviewer. Evidence containing one is an
@@ -210,6 +219,8 @@ mod tests {
             Ok("We keep a WebSocket open per phone".into())
         );
         assert_eq!(check_evidence(&answer, Some("we poll every second")), Err(Rejection::NotInAnswer));
+        let typed = fold("The user's phone keeps a socket.");
+        assert!(check_evidence(&typed, Some("the user’s phone")).is_ok());
         assert_eq!(check_evidence(&answer, Some("we")), Err(Rejection::TooShort));
         assert_eq!(check_evidence(&answer, None), Err(Rejection::NoEvidence));
         assert_eq!(
