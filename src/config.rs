@@ -32,6 +32,28 @@ pub struct GraderConfig {
     pub max_retries: u32,
     pub concurrency: usize,
     pub cache: bool,
+    /// An API key written into config.toml. Discouraged (`api_key_env` is the recommended way);
+    /// used only when no key comes from the environment, never serialized, and a config.toml that
+    /// others can read while it holds one earns a warning.
+    #[serde(skip_serializing)]
+    pub api_key: Option<Secret>,
+    /// First retry wait in seconds; doubled per retry, with jitter.
+    pub backoff_secs: f64,
+    /// The longest single wait between attempts; a `Retry-After` longer than this ends the retries.
+    pub max_wait_secs: f64,
+    /// The reply length cap sent to backends that require one (Anthropic's `max_tokens`).
+    pub max_tokens: u32,
+}
+
+/// A secret string: deserialized as a plain string, never shown by `Debug` or serialized.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(****)")
+    }
 }
 
 impl Default for GraderConfig {
@@ -47,6 +69,10 @@ impl Default for GraderConfig {
             max_retries: 3,
             concurrency: 4,
             cache: true,
+            api_key: None,
+            backoff_secs: 0.5,
+            max_wait_secs: 30.0,
+            max_tokens: 4096,
         }
     }
 }
@@ -92,5 +118,29 @@ impl Config {
                 .with_hint("fix config.toml, or see a commented template with `mockdesign config --init`")
                 .into()
         })
+    }
+}
+
+/// The keys set in `section` of the TOML file at `path` (empty when the file or section is
+/// missing or unreadable). Tells a value written in the file from a default.
+pub fn keys_in_file(path: &Path, section: &str) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get(section).and_then(|s| s.as_table()).map(|s| s.keys().cloned().collect()))
+        .unwrap_or_default()
+}
+
+/// True when a file others (group or world) can read. Always false off Unix.
+pub fn readable_by_others(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }

@@ -1,0 +1,125 @@
+//! The one place that touches the network: sends a backend's [`HttpRequest`] with reqwest
+//! (rustls; `HTTP(S)_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment, except for a base URL on
+//! this machine, which is always reached directly), with separate connect and request timeouts,
+//! and retries as `retry` decides. It never logs, and never puts a header value in an error.
+
+use std::time::Duration;
+
+use super::retry::{self, Decision, Policy};
+use super::settings::LlmSettings;
+use super::{Backend, Failure, HttpRequest, parse};
+
+/// A configured HTTP client and its retry policy.
+pub struct Client {
+    http: reqwest::Client,
+    policy: Policy,
+    timeout: Duration,
+}
+
+/// A random number in 0..1 for backoff jitter (no RNG dependency: std's hasher keys are random).
+fn jitter() -> f64 {
+    use std::hash::BuildHasher;
+    let h = std::collections::hash_map::RandomState::new().hash_one(0u8);
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A reqwest error as one short line: the URL and the innermost cause ("Connection refused"),
+/// which says more than the layers above it. reqwest never puts header values in errors.
+fn describe(e: &reqwest::Error) -> String {
+    let mut root: &dyn std::error::Error = e;
+    while let Some(s) = root.source() {
+        root = s;
+    }
+    let cause = root.to_string();
+    match e.url() {
+        Some(url) if !cause.contains(url.as_str()) => format!("{url}: {cause}"),
+        _ => cause,
+    }
+}
+
+impl Client {
+    pub fn new(settings: &LlmSettings) -> Result<Self, String> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
+            .user_agent(concat!("mockdesign/", env!("CARGO_PKG_VERSION")));
+        if settings.is_loopback() {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| describe(&e))?;
+        let policy = Policy {
+            max_retries: settings.max_retries,
+            backoff: settings.backoff,
+            max_wait: settings.max_wait,
+        };
+        Ok(Self { http, policy, timeout: settings.timeout })
+    }
+
+    /// One attempt: the model's text from a 2xx reply, or the failure with the server's
+    /// `Retry-After`.
+    async fn once(
+        &self,
+        backend: &dyn Backend,
+        req: &HttpRequest,
+    ) -> Result<String, (Failure, Option<Duration>)> {
+        let body = serde_json::to_vec(&req.body).map_err(|e| (Failure::Protocol(e.to_string()), None))?;
+        let mut builder = self.http.post(&req.url).body(body);
+        for (name, value) in &req.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let failure_of = |e: &reqwest::Error| {
+            if e.is_timeout() {
+                Failure::Timeout(self.timeout)
+            } else if e.is_connect() {
+                Failure::Connect(describe(e))
+            } else {
+                Failure::Connect(format!("the connection failed: {}", describe(e)))
+            }
+        };
+        let response = builder.send().await.map_err(|e| (failure_of(&e), None))?;
+        let status = response.status().as_u16();
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let wait = retry::retry_after(
+            header("retry-after-ms").as_deref(),
+            header("retry-after").as_deref(),
+            chrono::Utc::now(),
+        );
+        let text = response.text().await.map_err(|e| (failure_of(&e), None))?;
+        if (200..300).contains(&status) {
+            backend.reply_text(&text).map_err(|f| (f, wait))
+        } else {
+            Err((parse::http_failure(status, &text), wait))
+        }
+    }
+
+    /// Send `req` until a usable reply or a failure that retrying will not fix.
+    pub async fn call(&self, backend: &dyn Backend, req: &HttpRequest) -> Result<String, Failure> {
+        let mut retries = 0;
+        loop {
+            match self.once(backend, req).await {
+                Ok(text) => return Ok(text),
+                Err((failure, wait)) => {
+                    match retry::decide(&failure, retries, wait, &self.policy, jitter()) {
+                        Decision::Retry(d) => {
+                            tokio::time::sleep(d).await;
+                            retries += 1;
+                        }
+                        Decision::Stop(None) => return Err(failure),
+                        Decision::Stop(Some(note)) => return Err(with_note(failure, &note)),
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn with_note(f: Failure, note: &str) -> Failure {
+    match f {
+        Failure::Http { status, message, code, kind } => {
+            Failure::Http { status, message: format!("{message} ({note})"), code, kind }
+        }
+        Failure::Connect(m) => Failure::Connect(format!("{m} ({note})")),
+        other => other,
+    }
+}
