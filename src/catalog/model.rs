@@ -246,7 +246,10 @@ impl Rubric {
     /// Parse TOML; errors carry the file name and line.
     pub fn parse(text: &str, file: &str) -> Result<Self, CatalogError> {
         toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].lines().count().max(1));
+            // 1-based line of the span's start: newlines before it, plus one.
+            let line = e.span().map_or(1, |span| {
+                text.as_bytes()[..span.start.min(text.len())].split(|b| *b == b'\n').count()
+            });
             CatalogError::Toml { file: file.to_string(), line, message: e.message().trim().to_string() }
         })
     }

@@ -1,23 +1,188 @@
-//! `mockdesign validate [PATH...]`.
+//! `mockdesign validate [PATH...]`: check rubric and prompt files. Without paths: every built-in
+//! design and the user's own in DATA/rubrics and DATA/prompts. With paths: those files (a `.toml`
+//! rubric, a `.md` prompt) or every such file in a folder. Prints each problem as
+//! `file:line: message`; exit 0 when there are no errors (warnings pass), 1 otherwise.
+//!
+//! It only reads files; it never changes or skips one because another is broken.
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use super::Ctx;
+use crate::catalog::builtin_sources;
+use crate::catalog::validate::{Problem, Severity, check_prompt_text, check_rubric_text};
+use crate::error::UsageError;
 
-pub fn run(ctx: &Ctx, _paths: &[PathBuf]) -> Result<ExitCode> {
-    let mut bad = 0;
-    for d in ctx.catalog.designs() {
-        for p in crate::catalog::validate::problems(d) {
-            bad += 1;
-            eprintln!("{}: {p}", d.id());
+/// What was checked and what was found.
+#[derive(Default)]
+struct Report {
+    designs: BTreeSet<String>,
+    problems: Vec<Problem>,
+}
+
+impl Report {
+    fn rubric(&mut self, text: &str, file: &str, stem: &str) {
+        self.designs.insert(stem.to_string());
+        self.problems.extend(check_rubric_text(text, file, Some(stem)));
+    }
+
+    fn prompt(&mut self, text: &str, file: &str, stem: &str) {
+        self.designs.insert(stem.to_string());
+        self.problems.extend(check_prompt_text(text, file));
+    }
+
+    /// Check one file on disk by its extension. Unreadable files are problems, not aborts.
+    fn file(&mut self, path: &Path) {
+        let name = path.display().to_string();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.designs.insert(stem);
+                self.problems.push(Problem {
+                    file: name,
+                    line: None,
+                    subject: None,
+                    message: format!("cannot read: {e}"),
+                    severity: Severity::Error,
+                });
+                return;
+            }
+        };
+        if has_ext(path, "toml") {
+            self.rubric(&text, &name, &stem);
+        } else {
+            self.prompt(&text, &name, &stem);
         }
     }
-    if bad > 0 || !ctx.catalog.warnings.is_empty() {
-        return Ok(ExitCode::from(1));
+}
+
+pub fn run(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode> {
+    let mut report = Report::default();
+    if paths.is_empty() {
+        for (id, toml, md) in builtin_sources() {
+            report.rubric(toml, &format!("rubrics/{id}.toml"), id);
+            report.prompt(md, &format!("prompts/{id}.md"), id);
+        }
+        check_user_designs(ctx, &mut report);
+    } else {
+        for path in paths {
+            for file in files_at(path)? {
+                report.file(&file);
+            }
+        }
     }
-    super::print(&format!("{} designs ok\n", ctx.catalog.designs().len()))?;
-    Ok(ExitCode::SUCCESS)
+    finish(&report)
+}
+
+/// The user's own designs: each rubric, each prompt, and that every rubric has a prompt (its own
+/// or a built-in one of the same id).
+fn check_user_designs(ctx: &Ctx, report: &mut Report) {
+    let rubrics = ctx.paths.rubrics();
+    let prompts = ctx.paths.prompts();
+    for file in listing(&rubrics, "toml") {
+        report.file(&file);
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let own_prompt = prompts.join(format!("{stem}.md"));
+        if !own_prompt.exists() && !builtin_sources().any(|(id, _, _)| id == stem) {
+            report.problems.push(Problem {
+                file: file.display().to_string(),
+                line: None,
+                subject: None,
+                message: format!("no prompt file: expected {}", own_prompt.display()),
+                severity: Severity::Error,
+            });
+        }
+    }
+    for file in listing(&prompts, "md") {
+        report.file(&file);
+    }
+}
+
+/// Files to check at a path the user gave: the file itself, or the `.toml`/`.md` files in a
+/// folder and its sub-folders (so a DATA folder with rubrics/ and prompts/ works too).
+fn files_at(path: &Path) -> Result<Vec<PathBuf>> {
+    if path.is_dir() {
+        let mut out = Vec::new();
+        collect(path, &mut out);
+        if out.is_empty() {
+            return Err(UsageError::new(format!("no .toml rubrics or .md prompts in {}", path.display()))
+                .with_hint("point at a rubric file, a prompt file, or a folder holding them")
+                .into());
+        }
+        return Ok(out);
+    }
+    if !path.exists() {
+        return Err(UsageError::new(format!("no such file or folder: {}", path.display()))
+            .with_hint("`mockdesign validate` without arguments checks the built-ins and your own designs")
+            .into());
+    }
+    if has_ext(path, "toml") || has_ext(path, "md") {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    Err(UsageError::new(format!("cannot check {}: not a .toml rubric or a .md prompt", path.display()))
+        .with_hint("rubrics are rubrics/<id>.toml, prompts are prompts/<id>.md")
+        .into())
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            collect(&p, out);
+        } else if has_ext(&p, "toml") || has_ext(&p, "md") {
+            out.push(p);
+        }
+    }
+}
+
+/// Files with one extension directly in `dir`, sorted; none when the folder is missing.
+fn listing(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> =
+        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file() && has_ext(p, ext)).collect();
+    files.sort();
+    files
+}
+
+fn has_ext(path: &Path, ext: &str) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+fn finish(report: &Report) -> Result<ExitCode> {
+    let mut out = String::new();
+    for p in &report.problems {
+        let _ = writeln!(out, "{p}");
+    }
+    let errors = report.problems.iter().filter(|p| p.is_error()).count();
+    let warnings = report.problems.len() - errors;
+    let designs = report.designs.len();
+    let noun = if designs == 1 { "design" } else { "designs" };
+    let warned = match warnings {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
+    if errors == 0 {
+        let _ = writeln!(out, "{designs} {noun} ok{warned}");
+        super::print(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let files: BTreeSet<&str> =
+        report.problems.iter().filter(|p| p.is_error()).map(|p| p.file.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "{errors} problem{} in {} file{} ({designs} {noun} checked{warned})",
+        if errors == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+    );
+    super::print(&out)?;
+    Ok(ExitCode::from(crate::error::exit::FAILED))
 }
