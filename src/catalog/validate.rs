@@ -299,8 +299,10 @@ pub fn check_rubric(
         }
         let mut dup = HashSet::new();
         for c in &item.concepts {
-            let key = words(c).join(" ");
-            if !key.is_empty() && !dup.insert(key) {
+            // `a + b` (both anywhere in a sentence) differs from the phrase `a b`.
+            let key: Vec<String> = c.split('+').map(|part| words(part).join(" ")).collect();
+            let key = key.join(" + ");
+            if !key.trim_matches([' ', '+']).is_empty() && !dup.insert(key) {
                 push(p(format!("concept \"{c}\" is listed twice")).warning());
             }
         }
