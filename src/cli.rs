@@ -21,7 +21,6 @@ Examples:
     version,
     about = "A mock system-design interview simulator for the terminal",
     after_help = EXAMPLES,
-    args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
 pub struct Cli {

@@ -380,3 +380,13 @@ fn rubric_grader_ranks_strong_and_plain_answers_well_above_weak_ones() {
     assert!(checked >= 3, "expected fixtures for at least three designs");
     assert!(!report.iter().any(|l| l.contains("not calibrated")), "{}", report.join("\n"));
 }
+
+#[test]
+fn data_dir_before_a_subcommand_is_not_taken_for_a_design() {
+    let home = Home::new();
+    let out = home.cmd().arg("--data-dir").arg(home.path()).arg("list").output().unwrap();
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    assert!(crate::common::stdout(&out).contains("whatsapp"));
+    let out = home.cmd().args(["--minutes", "3", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "interview options with a subcommand are refused");
+}
