@@ -11,6 +11,7 @@ pub mod validate;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use include_dir::{Dir, include_dir};
 use thiserror::Error;
@@ -94,12 +95,90 @@ impl CatalogError {
     }
 }
 
+/// What `list` needs of a design, read without parsing its items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub aliases: Vec<String>,
+    /// Default interview length in minutes.
+    pub minutes: f64,
+    pub builtin: bool,
+}
+
+/// The top of a rubric file (everything before the first `[[items]]`), read leniently.
+#[derive(Debug, serde::Deserialize)]
+struct HeaderToml {
+    id: String,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    budget: Budget,
+}
+
+#[derive(Debug)]
+enum Source {
+    /// Compiled in; parsed on first use.
+    Builtin { toml: &'static str, md: &'static str },
+    /// The user's own, parsed when the catalog was loaded.
+    Parsed(Box<Design>),
+}
+
+#[derive(Debug)]
+struct Entry {
+    header: Header,
+    source: Source,
+    parsed: OnceLock<Result<Design, String>>,
+}
+
+impl Entry {
+    fn design(&self) -> Result<&Design, CatalogError> {
+        match &self.source {
+            Source::Parsed(d) => Ok(d),
+            Source::Builtin { toml, md } => {
+                let id = &self.header.id;
+                self.parsed
+                    .get_or_init(|| {
+                        let (rn, pn) = (format!("rubrics/{id}.toml"), format!("prompts/{id}.md"));
+                        Design::parse(toml, md, &rn, &pn, Origin::Builtin).map_err(|e| e.to_string())
+                    })
+                    .as_ref()
+                    .map_err(|e| CatalogError::Invalid {
+                        file: format!("built-in design {id}"),
+                        message: e.clone(),
+                    })
+            }
+        }
+    }
+}
+
 /// All designs available: the built-ins, then the user's own (which shadow built-ins by id).
-#[derive(Debug, Clone, Default)]
+///
+/// Built-ins are parsed lazily: `list` reads only their headers and `find` parses the one design
+/// asked for, so commands start in a few milliseconds.
+#[derive(Debug, Default)]
 pub struct Catalog {
-    designs: Vec<Design>,
+    entries: Vec<Entry>,
+    all: OnceLock<Vec<Design>>,
     /// Problems with the user's own files; shown, never fatal.
     pub warnings: Vec<String>,
+}
+
+impl Clone for Catalog {
+    fn clone(&self) -> Self {
+        let mut c = Catalog { entries: Vec::new(), all: OnceLock::new(), warnings: self.warnings.clone() };
+        for e in &self.entries {
+            let source = match &e.source {
+                Source::Builtin { toml, md } => Source::Builtin { toml, md },
+                Source::Parsed(d) => Source::Parsed(d.clone()),
+            };
+            c.entries.push(Entry { header: e.header.clone(), source, parsed: OnceLock::new() });
+        }
+        c
+    }
 }
 
 impl fmt::Display for Origin {
@@ -111,22 +190,48 @@ impl fmt::Display for Origin {
     }
 }
 
+/// Read a built-in's header from the top of its TOML; fall back to a full parse.
+fn builtin_header(id: &str, toml: &str) -> Result<Header, CatalogError> {
+    let top = toml.find("\n[[").map_or(toml, |i| &toml[..i]);
+    if let Ok(h) = toml::from_str::<HeaderToml>(top) {
+        return Ok(Header {
+            id: h.id,
+            title: h.title,
+            summary: h.summary,
+            aliases: h.aliases,
+            minutes: h.budget.total(),
+            builtin: true,
+        });
+    }
+    let r = Rubric::parse(toml, &format!("rubrics/{id}.toml"))?;
+    Ok(Header {
+        minutes: r.minutes(),
+        id: r.id,
+        title: r.title,
+        summary: r.summary,
+        aliases: r.aliases,
+        builtin: true,
+    })
+}
+
 impl Catalog {
     /// The built-in designs only. Built-ins are checked by the test suite, so a failure here is a
     /// bug in the binary, reported as a warning rather than a panic.
     pub fn builtin() -> Self {
         let mut catalog = Catalog::default();
         for (id, toml, md) in builtin_sources() {
-            let rubric_name = format!("rubrics/{id}.toml");
-            let prompt_name = format!("prompts/{id}.md");
-            match Design::parse(toml, md, &rubric_name, &prompt_name, Origin::Builtin) {
-                Ok(design) => catalog.designs.push(design),
+            match builtin_header(id, toml) {
+                Ok(header) => catalog.entries.push(Entry {
+                    header,
+                    source: Source::Builtin { toml, md },
+                    parsed: OnceLock::new(),
+                }),
                 Err(e) => catalog.warnings.push(format!("built-in design {id} is broken: {e}")),
             }
         }
-        catalog
-            .designs
-            .sort_by(|a, b| builtin_rank(a.id()).cmp(&builtin_rank(b.id())).then(a.id().cmp(b.id())));
+        catalog.entries.sort_by(|a, b| {
+            builtin_rank(&a.header.id).cmp(&builtin_rank(&b.header.id)).then(a.header.id.cmp(&b.header.id))
+        });
         catalog
     }
 
@@ -152,46 +257,57 @@ impl Catalog {
     }
 
     fn insert(&mut self, design: Design) {
-        if let Some(slot) = self.designs.iter_mut().find(|d| d.id() == design.id()) {
-            *slot = design;
+        let header = Header {
+            id: design.id().to_string(),
+            title: design.title().to_string(),
+            summary: design.rubric.summary.clone(),
+            aliases: design.rubric.aliases.clone(),
+            minutes: design.rubric.minutes(),
+            builtin: false,
+        };
+        let entry = Entry { header, source: Source::Parsed(Box::new(design)), parsed: OnceLock::new() };
+        if let Some(slot) = self.entries.iter_mut().find(|e| e.header.id == entry.header.id) {
+            *slot = entry;
         } else {
-            self.designs.push(design);
+            self.entries.push(entry);
         }
     }
 
+    /// Id, title, summary and length of every design, without parsing their items.
+    pub fn headers(&self) -> impl Iterator<Item = &Header> {
+        self.entries.iter().map(|e| &e.header)
+    }
+
+    /// Every design, parsed (a broken built-in is left out; `validate` reports it).
     pub fn designs(&self) -> &[Design] {
-        &self.designs
+        self.all.get_or_init(|| self.entries.iter().filter_map(|e| e.design().ok().cloned()).collect())
     }
 
     /// Find a design by id or alias (case-insensitive). Unknown names get the nearest match.
     pub fn find(&self, name: &str) -> Result<&Design, CatalogError> {
         let wanted = name.trim().to_lowercase();
-        if let Some(d) = self
-            .designs
+        if let Some(e) = self
+            .entries
             .iter()
-            .find(|d| d.id() == wanted || d.rubric.aliases.iter().any(|a| a.to_lowercase() == wanted))
+            .find(|e| e.header.id == wanted || e.header.aliases.iter().any(|a| a.to_lowercase() == wanted))
         {
-            return Ok(d);
+            return e.design();
         }
-        let ids: Vec<String> = self.designs.iter().map(|d| d.id().to_string()).collect();
+        let ids: Vec<String> = self.headers().map(|h| h.id.clone()).collect();
         let suggestion = self
-            .designs
-            .iter()
-            .flat_map(|d| {
-                std::iter::once(d.id().to_string())
-                    .chain(d.rubric.aliases.iter().cloned())
-                    .map(move |n| (d.id(), n))
+            .headers()
+            .flat_map(|h| {
+                std::iter::once(h.id.clone())
+                    .chain(h.aliases.iter().cloned())
+                    .map(move |n| (h.id.as_str(), n))
             })
             .map(|(id, n)| (id, strsim::damerau_levenshtein(&wanted, &n.to_lowercase())))
             .filter(|(_, dist)| *dist <= 3.max(wanted.len() / 3))
             .min_by_key(|(_, dist)| *dist)
             .map(|(id, _)| id.to_string())
             .or_else(|| {
-                // A prefix or a word of a longer id: `payment` → payment-system.
-                self.designs
-                    .iter()
-                    .find(|d| wanted.len() >= 3 && d.id().starts_with(&wanted))
-                    .map(|d| d.id().to_string())
+                // A prefix of a longer id: `payment` → payment-system.
+                self.headers().find(|h| wanted.len() >= 3 && h.id.starts_with(&wanted)).map(|h| h.id.clone())
             });
         Err(CatalogError::Unknown { name: name.to_string(), suggestion, ids })
     }
@@ -251,4 +367,37 @@ const ORDER: [&str; 11] = [
 
 fn builtin_rank(id: &str) -> usize {
     ORDER.iter().position(|o| *o == id).unwrap_or(ORDER.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_read_without_parsing_agree_with_the_full_rubrics() {
+        let catalog = Catalog::builtin();
+        assert!(catalog.warnings.is_empty(), "{:?}", catalog.warnings);
+        let headers: Vec<Header> = catalog.headers().cloned().collect();
+        assert_eq!(headers.len(), catalog.designs().len());
+        for (h, d) in headers.iter().zip(catalog.designs()) {
+            assert_eq!(h.id, d.id());
+            assert_eq!(h.title, d.title());
+            assert_eq!(h.summary, d.rubric.summary);
+            assert_eq!(h.aliases, d.rubric.aliases);
+            assert!((h.minutes - d.rubric.minutes()).abs() < 1e-9, "{}", h.id);
+        }
+    }
+
+    #[test]
+    fn aliases_and_near_misses() {
+        let catalog = Catalog::builtin();
+        assert_eq!(catalog.find("PAYMENTS").unwrap().id(), "payment-system");
+        assert_eq!(catalog.find("tinyurl").unwrap().id(), "url-shortener");
+        match catalog.find("notifcation-system") {
+            Err(CatalogError::Unknown { suggestion, .. }) => {
+                assert_eq!(suggestion.as_deref(), Some("notification-system"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

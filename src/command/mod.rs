@@ -68,9 +68,11 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
     if cli.command.is_some()
         && (s.minutes.is_some() || s.answers.is_some() || s.self_score || s.seed.is_some() || s.soft_timer)
     {
-        return Err(UsageError::new("--minutes, --answers, --self-score, --seed and --soft-timer start an interview")
-            .with_hint("use them as `mockdesign <DESIGN> --minutes 30`, not with a subcommand")
-            .into());
+        return Err(UsageError::new(
+            "--minutes, --answers, --self-score, --seed and --soft-timer start an interview",
+        )
+        .with_hint("use them as `mockdesign <DESIGN> --minutes 30`, not with a subcommand")
+        .into());
     }
     let ctx = Ctx::new(&cli.global)?;
     match cli.command {
