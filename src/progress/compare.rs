@@ -119,7 +119,12 @@ pub fn compare(x: &Transcript, y: &Transcript, designs: &[Design]) -> Result<Com
     };
     let change = |design: &str, phase: Phase, id: &str| {
         let info = lookup.item(design, id, phase);
-        ItemChange { id: id.into(), phase: info.phase, category: info.category.into(), text: info.text.into() }
+        ItemChange {
+            id: id.into(),
+            phase: info.phase,
+            category: info.category.into(),
+            text: info.text.into(),
+        }
     };
     let (mut gained, mut lost) = (Vec::new(), Vec::new());
     if same_design {

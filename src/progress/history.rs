@@ -68,17 +68,16 @@ pub fn trends(transcripts: &[Transcript]) -> Vec<Trend> {
     let mut out: Vec<Trend> = Vec::new();
     // Newest first, so each design's first sighting is its latest session.
     for t in newest_first(transcripts) {
-        let idx = match out.iter().position(|tr| tr.design == t.design) {
-            Some(i) => i,
-            None => {
-                out.push(Trend {
-                    design: t.design.clone(),
-                    title: t.design_title.clone(),
-                    scores: Vec::new(),
-                    last_at: t.started_at,
-                });
-                out.len() - 1
-            }
+        let idx = if let Some(i) = out.iter().position(|tr| tr.design == t.design) {
+            i
+        } else {
+            out.push(Trend {
+                design: t.design.clone(),
+                title: t.design_title.clone(),
+                scores: Vec::new(),
+                last_at: t.started_at,
+            });
+            out.len() - 1
         };
         if let Some(card) = grade(t) {
             out[idx].scores.push(card.score);

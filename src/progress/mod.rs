@@ -31,7 +31,7 @@ use crate::catalog::{Design, Phase};
 use crate::grade::Scorecard;
 use crate::transcript::Transcript;
 
-pub use compare::{Comparison, CompareError, compare, latest_graded, previous_attempt};
+pub use compare::{CompareError, Comparison, compare, latest_graded, previous_attempt};
 pub use history::{Session, Trend, sessions, trends};
 pub use stats::{Next, NextKind, Stats, stats};
 

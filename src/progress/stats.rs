@@ -352,7 +352,12 @@ fn recommend(
             ),
             None => format!("never tried; {plan}"),
         };
-        return Some(Next { design: d.id().into(), title: d.title().into(), kind: NextKind::NeverTried, reason });
+        return Some(Next {
+            design: d.id().into(),
+            title: d.title().into(),
+            kind: NextKind::NeverTried,
+            reason,
+        });
     }
 
     // Only designs that can be started again are recommended.
@@ -361,7 +366,10 @@ fn recommend(
 
     // 2. The most overdue review (ties: the lower score).
     if let Some(a) = startable.iter().filter(|a| a.stats.due).min_by(|a, b| {
-        a.stats.review_at.cmp(&b.stats.review_at).then(a.stats.last.unwrap_or(0.0).total_cmp(&b.stats.last.unwrap_or(0.0)))
+        a.stats
+            .review_at
+            .cmp(&b.stats.review_at)
+            .then(a.stats.last.unwrap_or(0.0).total_cmp(&b.stats.last.unwrap_or(0.0)))
     }) {
         let score = a.stats.last.unwrap_or(0.0);
         let reason = format!(
@@ -369,7 +377,12 @@ fn recommend(
             ago(a.stats.last_at.unwrap_or(now), now),
             review_rule(score)
         );
-        return Some(Next { design: a.stats.design.clone(), title: a.stats.title.clone(), kind: NextKind::Due, reason });
+        return Some(Next {
+            design: a.stats.design.clone(),
+            title: a.stats.title.clone(),
+            kind: NextKind::Due,
+            reason,
+        });
     }
 
     // 3. The weakest category: the design whose last attempt left the most of it uncovered.
