@@ -343,7 +343,10 @@ fn recommend(
 
     // 1. A core design never tried, in plan order.
     if let Some(d) = core.iter().find(|d| acc_of(d.id()).is_none_or(|a| a.stats.graded == 0)) {
-        let plan = format!("next of the plan's {} core designs ({tried} tried so far)", core.len());
+        let plan = format!(
+            "it is next in the plan ({tried} of {} tried so far)",
+            plural(core.len() as i64, "core design")
+        );
         let reason = match acc_of(d.id()) {
             Some(a) => format!(
                 "started {} but never graded — `mockdesign resume {}` picks it up; {plan}",
@@ -531,7 +534,7 @@ mod tests {
         assert_eq!(next.design, "payment-system");
         assert_eq!(next.kind, NextKind::NeverTried);
         assert!(next.reason.contains("never tried"), "{}", next.reason);
-        assert!(next.reason.contains("2 tried"), "{}", next.reason);
+        assert!(next.reason.contains("(2 of 8 core designs tried so far)"), "{}", next.reason);
     }
 
     #[test]

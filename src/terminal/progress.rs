@@ -132,14 +132,18 @@ where
         let spark_w = trends.iter().map(|t| t.scores.len()).max().unwrap_or(0).clamp(1, 24);
         let _ = writeln!(out, "\n{}", bold("Trend by design (oldest → newest, 0–100)", color));
         for t in trends {
+            // The sparkline and its summary cover the same, most recent, attempts.
             let tail = &t.scores[t.scores.len().saturating_sub(24)..];
-            let summary = match (t.scores.first(), t.scores.last()) {
-                (Some(first), Some(last)) if t.scores.len() > 1 => {
+            let mut summary = match (tail.first(), tail.last()) {
+                (Some(first), Some(last)) if tail.len() > 1 => {
                     format!("{first:.0} → {last:.0} ({})", signed(last - first, color))
                 }
                 (Some(only), _) => format!("{only:.0}"),
                 _ => "not graded yet".to_string(),
             };
+            if tail.len() < t.scores.len() {
+                let _ = write!(summary, ", the last {} of {} graded", tail.len(), t.scores.len());
+            }
             let _ = writeln!(out, "  {:<w$}  {:<spark_w$}  {summary}", t.design, sparkline(tail));
         }
     }
@@ -267,12 +271,9 @@ pub fn render_stats(s: &Stats, color: bool) -> String {
 fn phase_cell(side: Option<&PhaseSide>) -> String {
     match side {
         None => "—".into(),
-        Some(p) => format!(
-            "{:>3}  {:>5} / {:<5}",
-            score_text(p.score),
-            duration(p.used_secs),
-            duration(p.budget_secs)
-        ),
+        Some(p) => {
+            format!("{:>3}  {:>5} / {}", score_text(p.score), duration(p.used_secs), duration(p.budget_secs))
+        }
     }
 }
 
@@ -290,7 +291,7 @@ where
     let _ = writeln!(out, "{}\n", bold(&title, color));
     let col = c.a.id.chars().count().max(24);
     let row = |out: &mut String, label: &str, a: String, b: String| {
-        let _ = writeln!(out, "{label:<12}  {a:<col$}  {b}");
+        let _ = writeln!(out, "{label:<18}  {a:<col$}  {b}");
     };
     row(&mut out, "", "earlier".into(), "later".into());
     row(&mut out, "Session", c.a.id.clone(), c.b.id.clone());
@@ -314,13 +315,13 @@ where
         if p.a.is_none() && p.b.is_none() {
             continue;
         }
-        let _ = writeln!(
-            out,
-            "  {:<18}  {:<col$}  {}",
+        let line = format!(
+            "{:<18}  {:<col$}  {}",
             p.phase.title(),
             phase_cell(p.a.as_ref()),
             phase_cell(p.b.as_ref())
         );
+        let _ = writeln!(out, "{}", line.trim_end());
     }
 
     if !c.same_design {
