@@ -11,6 +11,8 @@
 //!   the one place that touches the network).
 //! - [`transcript`]: the saved record of a session: serde model, schema version, atomic save/load.
 //! - [`terminal`]: the shell — input, countdown, Markdown and scorecard rendering.
+//! - [`progress`]: history, statistics, the weekly goal, the next session and comparisons, computed
+//!   over loaded transcripts with the time passed in. Never reads the clock or the disk.
 //! - [`paths`], [`config`]: where data lives and what the user configured.
 
 pub mod catalog;
@@ -21,6 +23,7 @@ pub mod driver;
 pub mod error;
 pub mod grade;
 pub mod paths;
+pub mod progress;
 pub mod session;
 pub mod terminal;
 pub mod transcript;

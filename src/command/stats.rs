@@ -1,11 +1,23 @@
-//! `mockdesign stats`.
+//! `mockdesign stats [--json]`: progress by design, phase and category, the weekly goal and the
+//! recommended next session. The clock is read here, once, and passed to the pure `progress` core.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
+use chrono::Utc;
 
 use super::Ctx;
+use crate::progress;
+use crate::terminal;
 
-pub fn run(_ctx: &Ctx, _json: bool) -> Result<ExitCode> {
-    Err(crate::error::usage("not available yet"))
+pub fn run(ctx: &Ctx, json: bool) -> Result<ExitCode> {
+    let transcripts = super::history::load(ctx);
+    let stats =
+        progress::stats(&transcripts, ctx.catalog.designs(), ctx.config.stats.weekly_goal, Utc::now());
+    if json {
+        super::print(&format!("{}\n", serde_json::to_string_pretty(&stats)?))?;
+    } else {
+        super::print(&terminal::progress::render_stats(&stats, terminal::style::color_stdout()))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

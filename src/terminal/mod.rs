@@ -4,6 +4,7 @@
 
 pub mod interactive;
 pub mod plain;
+pub mod progress;
 pub mod render;
 pub mod scorecard;
 pub mod style;
