@@ -86,7 +86,7 @@ pub fn grade(
             }
         }
     };
-    card.graded_at = Some(chrono::Utc::now());
+    card.graded_at = Some(super::now());
     Ok(card)
 }
 

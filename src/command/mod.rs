@@ -109,3 +109,9 @@ pub fn print(text: &str) -> Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// The wall clock, read only here in the command layer and passed into the core as data.
+#[allow(clippy::disallowed_methods, reason = "the shell is where time is read")]
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use chrono::Utc;
 use tokio::sync::mpsc;
 
 use super::Ctx;
@@ -32,7 +31,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<ExitCode> {
         }
         None => design.rubric.minutes(),
     };
-    let seed = args.seed.unwrap_or_else(|| Utc::now().timestamp_nanos_opt().unwrap_or_default() as u64);
+    let seed = args.seed.unwrap_or_else(|| super::now().timestamp_nanos_opt().unwrap_or_default() as u64);
     let opts = Options {
         minutes,
         soft_timer: args.soft_timer || ctx.config.session.soft_timer,
@@ -40,7 +39,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<ExitCode> {
         self_score: args.self_score,
         scripted: args.answers.is_some(),
     };
-    let now = Utc::now();
+    let now = super::now();
     let (id, path) =
         new_session_path(&ctx.paths.sessions(), &now.format("%Y%m%d-%H%M%S").to_string(), design.id());
     let session = Session::new(design, opts, id, now);
@@ -84,7 +83,7 @@ fn run_scripted(
             .into());
     }
     session.set_whole_answer(answers.whole);
-    let clock = Clock { secs: 0.0, wall: Utc::now() };
+    let clock = Clock { secs: 0.0, wall: super::now() };
     let mut events = vec![Event::Start];
     for (i, phase) in answers.phases.iter().enumerate() {
         if answers.whole && i > 0 {

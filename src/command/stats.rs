@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chrono::Utc;
 
 use super::Ctx;
 use crate::progress;
@@ -13,7 +12,7 @@ use crate::terminal;
 pub fn run(ctx: &Ctx, json: bool) -> Result<ExitCode> {
     let transcripts = super::history::load(ctx);
     let stats =
-        progress::stats(&transcripts, ctx.catalog.designs(), ctx.config.stats.weekly_goal, Utc::now());
+        progress::stats(&transcripts, ctx.catalog.designs(), ctx.config.stats.weekly_goal, super::now());
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&stats)?))?;
     } else {

@@ -1,6 +1,11 @@
 //! The integration tests: one binary, topical modules, each running the real `mockdesign` with an
 //! isolated data folder (see `common`).
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "these tests run real processes and time them by the wall clock"
+)]
+
 mod common;
 
 mod catalog;

@@ -80,6 +80,11 @@ impl Client {
         let status = response.status().as_u16();
         let header =
             |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        // An HTTP-date Retry-After is relative to now: the network client is shell, it may read the clock.
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the one network client reads the clock for Retry-After dates"
+        )]
         let wait = retry::retry_after(
             header("retry-after-ms").as_deref(),
             header("retry-after").as_deref(),
