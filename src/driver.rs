@@ -6,6 +6,8 @@
 //! The driver owns no interview logic: it never decides what a phase is or when it ends.
 
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -13,6 +15,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::catalog::Phase;
+use crate::grade::llm::{LlmSettings, follow_up_question};
 use crate::session::{Clock, Effect, Event, Message, Outcome, Session, Timer};
 use crate::transcript::Transcript;
 
@@ -55,6 +58,11 @@ pub trait Shell {
     fn finish(&mut self);
 }
 
+/// The longest the interviewer waits for an LLM-written follow-up before asking the rubric's probe.
+pub const LLM_FOLLOW_UP: Duration = Duration::from_secs(20);
+
+type ProbeFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
+
 /// How often a changed draft is saved (the promise is "at most 10 s of typing lost").
 pub const AUTOSAVE: Duration = Duration::from_secs(5);
 /// How often the countdown is redrawn.
@@ -62,10 +70,15 @@ pub const REFRESH: Duration = Duration::from_millis(500);
 
 /// Run `session` until it ends. Returns how it ended; the session (with its transcript) is
 /// updated in place.
+///
+/// With `interviewer` set (`[interviewer] llm = true`), the LLM writes the follow-up question while
+/// the clock keeps running and the candidate keeps typing; any failure falls back to the rubric's
+/// probe.
 pub async fn run(
     session: &mut Session,
     input: &mut mpsc::UnboundedReceiver<Input>,
     shell: &mut dyn Shell,
+    interviewer: Option<&LlmSettings>,
 ) -> anyhow::Result<Outcome> {
     let start = Instant::now();
     #[allow(clippy::disallowed_methods, reason = "the driver is the shell that reads the wall clock")]
@@ -79,6 +92,8 @@ pub async fn run(
 
     let mut queue: VecDeque<Event> = VecDeque::from([Event::Start]);
     let mut input_open = true;
+    // An LLM follow-up being written: the phase, the rubric's fallback, and the request.
+    let mut pending: Option<(Phase, Option<(String, String)>, ProbeFuture)> = None;
     loop {
         // Apply every queued event and its consequences before waiting again.
         while let Some(event) = queue.pop_front() {
@@ -93,8 +108,24 @@ pub async fn run(
                     Effect::Save => shell.save(session.transcript())?,
                     Effect::RequestProbe { phase, text } => {
                         let found = shell.probe(session, phase, &text);
-                        let (item, question) = found.map_or((None, None), |(i, q)| (Some(i), Some(q)));
-                        queue.push_back(Event::Probe { phase, item, question });
+                        match (interviewer, &found) {
+                            (Some(settings), Some(_)) => {
+                                let (settings, design) = (settings.clone(), session.design().clone());
+                                pending = Some((
+                                    phase,
+                                    found,
+                                    Box::pin(async move {
+                                        let ask = follow_up_question(&settings, &design, phase, &text);
+                                        tokio::time::timeout(LLM_FOLLOW_UP, ask).await.ok().flatten()
+                                    }),
+                                ));
+                            }
+                            _ => {
+                                let (item, question) =
+                                    found.map_or((None, None), |(i, q)| (Some(i), Some(q)));
+                                queue.push_back(Event::Probe { phase, item, question });
+                            }
+                        }
                     }
                     Effect::OpenEditor { text } => queue.push_back(match shell.edit(&text) {
                         Ok(new) => Event::Edited(new),
@@ -112,7 +143,9 @@ pub async fn run(
         let deadline = next_timer.map(|t| start + Duration::from_secs_f64(t.at.max(0.0)));
         tokio::select! {
             biased;
-            got = input.recv(), if input_open => match got {
+            // While the interviewer writes a follow-up, input waits in the channel (nothing is
+            // lost), so every line lands after the question it answers.
+            got = input.recv(), if input_open && pending.is_none() => match got {
                 Some(Input::Line(line)) => {
                     draft.clear();
                     queue.push_back(Event::Line(line));
@@ -131,6 +164,12 @@ pub async fn run(
                     queue.push_back(Event::EndOfInput);
                 }
             },
+            written = async { pending.as_mut().expect("guarded").2.as_mut().await }, if pending.is_some() => {
+                if let Some((phase, fallback, _)) = pending.take() {
+                    let (item, probe) = fallback.map_or((None, None), |(i, q)| (Some(i), Some(q)));
+                    queue.push_back(Event::Probe { phase, item, question: written.or(probe) });
+                }
+            }
             () = sleep_until_opt(deadline), if deadline.is_some() => {
                 if let Some(t) = next_timer {
                     timers.retain(|x| x.kind != t.kind);
@@ -231,7 +270,7 @@ mod tests {
         tx.send(Input::Line("Group chat and receipts.".into())).unwrap();
         let mut shell = Fake::default();
         let started = Instant::now();
-        let outcome = run(&mut s, &mut rx, &mut shell).await.unwrap();
+        let outcome = run(&mut s, &mut rx, &mut shell, None).await.unwrap();
         assert_eq!(outcome, Outcome::Finished);
         // Tokio's clock advanced by exactly the interview's length; the wall clock did not.
         let took = started.elapsed().as_secs_f64();
@@ -257,7 +296,7 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut shell = Fake::default();
         let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell).await;
+            let _ = run(&mut s, &mut rx, &mut shell, None).await;
         };
         let typing = async {
             tx.send(Input::Draft("half a thou".into())).unwrap();
@@ -279,7 +318,7 @@ mod tests {
         tx.send(Input::Draft("second, not entered".into())).unwrap();
         tx.send(Input::Eof).unwrap();
         let mut shell = Fake::default();
-        assert_eq!(run(&mut s, &mut rx, &mut shell).await.unwrap(), Outcome::Finished);
+        assert_eq!(run(&mut s, &mut rx, &mut shell, None).await.unwrap(), Outcome::Finished);
         assert_eq!(s.transcript().phases[0].answer, "first\nsecond, not entered");
     }
 }

@@ -132,6 +132,8 @@ pub(crate) fn run_session(
     llm: &LlmArgs,
 ) -> Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    // `[interviewer] llm = true`: settings that cannot work are refused before the session starts.
+    let interviewer = super::grading::interviewer_settings(ctx, llm)?;
     let color = interactive && !style::plain_requested();
     // Save before the first prompt, so even an immediate kill leaves a resumable session.
     crate::transcript::save(path, session.transcript())?;
@@ -145,13 +147,13 @@ pub(crate) fn run_session(
         if interactive {
             let mut shell = TerminalShell::start(path.to_path_buf(), color, tx.clone())
                 .context("cannot use the terminal")?;
-            let outcome = driver::run(&mut session, &mut rx, &mut shell).await;
+            let outcome = driver::run(&mut session, &mut rx, &mut shell, interviewer.as_ref()).await;
             shell.restore();
             outcome
         } else {
             spawn_stdin_lines(tx.clone());
             let mut shell = PlainShell::new(path.to_path_buf());
-            driver::run(&mut session, &mut rx, &mut shell).await
+            driver::run(&mut session, &mut rx, &mut shell, interviewer.as_ref()).await
         }
     })?;
     drop(runtime);

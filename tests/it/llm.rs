@@ -929,3 +929,46 @@ fn real_http_grading_service() {
     let key = std::env::var("MOCKDESIGN_API_KEY").unwrap_or_default();
     real_grade("http", "MOCKDESIGN_API_KEY", &key, "m", Some(&url));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_llm_interviewer_writes_the_follow_up_and_the_session_keeps_its_probe_as_fallback() {
+    let server =
+        serve(|_| openai_ok("Walk me through what happens when the recipient's phone is off for a week?"))
+            .await;
+    let (home, _) = setup("[interviewer]\nllm = true\n");
+    let base = format!("{}/v1", server.uri());
+    let mut cmd = home.cmd();
+    cmd.args(["whatsapp", "--minutes", "20", "--backend", "openai", "--base-url", &base, "--model", "m"])
+        .env("MOCKDESIGN_API_KEY", KEY)
+        .write_stdin("Users chat 1:1 and in groups.\n/next\nThey get it when they come back.\n/quit\n");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Walk me through what happens when the recipient's phone is off for a week?")
+    );
+    let t = home.latest_transcript();
+    let req = &t["phases"][0];
+    assert_eq!(
+        req["followups"][0]["question"],
+        "Walk me through what happens when the recipient's phone is off for a week?"
+    );
+    assert_eq!(req["followups"][0]["answer"], "They get it when they come back.");
+    assert!(!requests(&server).await.is_empty(), "the interviewer asked the model");
+    assert_no_key(&home, &out);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dead_llm_interviewer_falls_back_to_the_rubric_probe() {
+    let server = serve(|_| ResponseTemplate::new(500)).await;
+    let (home, _) = setup("[interviewer]\nllm = true\n");
+    let base = format!("{}/v1", server.uri());
+    let mut cmd = home.cmd();
+    cmd.args(["whatsapp", "--minutes", "20", "--backend", "openai", "--base-url", &base, "--model", "m"])
+        .write_stdin("Users chat 1:1 and in groups.\n/next\n/quit\n");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let t = home.latest_transcript();
+    let q = t["phases"][0]["followups"][0]["question"].as_str().unwrap().to_string();
+    let design = mockdesign::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
+    assert!(design.rubric.items.iter().any(|i| i.probe == q), "the rubric's probe was asked: {q}");
+}
