@@ -62,6 +62,8 @@ pub trait Shell {
 pub const LLM_FOLLOW_UP: Duration = Duration::from_secs(20);
 
 type ProbeFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
+/// The phase, the rubric's `(item, probe)` to fall back on, and the LLM request under way.
+type PendingProbe = (Phase, Option<(String, String)>, ProbeFuture);
 
 /// How often a changed draft is saved (the promise is "at most 10 s of typing lost").
 pub const AUTOSAVE: Duration = Duration::from_secs(5);
@@ -93,7 +95,7 @@ pub async fn run(
     let mut queue: VecDeque<Event> = VecDeque::from([Event::Start]);
     let mut input_open = true;
     // An LLM follow-up being written: the phase, the rubric's fallback, and the request.
-    let mut pending: Option<(Phase, Option<(String, String)>, ProbeFuture)> = None;
+    let mut pending: Option<PendingProbe> = None;
     loop {
         // Apply every queued event and its consequences before waiting again.
         while let Some(event) = queue.pop_front() {
@@ -108,23 +110,19 @@ pub async fn run(
                     Effect::Save => shell.save(session.transcript())?,
                     Effect::RequestProbe { phase, text } => {
                         let found = shell.probe(session, phase, &text);
-                        match (interviewer, &found) {
-                            (Some(settings), Some(_)) => {
-                                let (settings, design) = (settings.clone(), session.design().clone());
-                                pending = Some((
-                                    phase,
-                                    found,
-                                    Box::pin(async move {
-                                        let ask = follow_up_question(&settings, &design, phase, &text);
-                                        tokio::time::timeout(LLM_FOLLOW_UP, ask).await.ok().flatten()
-                                    }),
-                                ));
-                            }
-                            _ => {
-                                let (item, question) =
-                                    found.map_or((None, None), |(i, q)| (Some(i), Some(q)));
-                                queue.push_back(Event::Probe { phase, item, question });
-                            }
+                        if let (Some(settings), Some(_)) = (interviewer, &found) {
+                            let (settings, design) = (settings.clone(), session.design().clone());
+                            pending = Some((
+                                phase,
+                                found,
+                                Box::pin(async move {
+                                    let ask = follow_up_question(&settings, &design, phase, &text);
+                                    tokio::time::timeout(LLM_FOLLOW_UP, ask).await.ok().flatten()
+                                }),
+                            ));
+                        } else {
+                            let (item, question) = found.map_or((None, None), |(i, q)| (Some(i), Some(q)));
+                            queue.push_back(Event::Probe { phase, item, question });
                         }
                     }
                     Effect::OpenEditor { text } => queue.push_back(match shell.edit(&text) {
