@@ -29,6 +29,11 @@ impl Home {
             .env_remove("OPENAI_API_KEY")
             .env_remove("ANTHROPIC_API_KEY")
             .env_remove("MOCKDESIGN_API_KEY")
+            .env_remove("MOCKDESIGN_GRADER")
+            .env_remove("MOCKDESIGN_BACKEND")
+            .env_remove("MOCKDESIGN_MODEL")
+            .env_remove("MOCKDESIGN_BASE_URL")
+            .env_remove("MOCKDESIGN_TIMEOUT")
             .env_remove("EDITOR")
             .env_remove("VISUAL");
         cmd
@@ -90,6 +95,11 @@ impl Home {
             .env_remove("OPENAI_API_KEY")
             .env_remove("ANTHROPIC_API_KEY")
             .env_remove("MOCKDESIGN_API_KEY")
+            .env_remove("MOCKDESIGN_GRADER")
+            .env_remove("MOCKDESIGN_BACKEND")
+            .env_remove("MOCKDESIGN_MODEL")
+            .env_remove("MOCKDESIGN_BASE_URL")
+            .env_remove("MOCKDESIGN_TIMEOUT")
             .env_remove("EDITOR")
             .env_remove("VISUAL");
         cmd
