@@ -23,7 +23,8 @@ pub fn message_markdown(message: &Message) -> String {
                     fmt_duration(*budget_secs)
                 ));
             }
-            md.push_str(&format!("**Interviewer:** {text}\n"));
+            md.push_str(text);
+            md.push('\n');
             md
         }
         Message::Interviewer(text) => format!("**Interviewer:** {text}\n"),
