@@ -350,8 +350,8 @@ pub fn builtin_sources() -> impl Iterator<Item = (&'static str, &'static str, &'
     })
 }
 
-/// The plan's order: the eight core designs, then the three warm-ups.
-const ORDER: [&str; 11] = [
+/// The eight core designs of the plan, in the order the plan practises them.
+pub const CORE: [&str; 8] = [
     "whatsapp",
     "payment-system",
     "news-feed",
@@ -360,13 +360,14 @@ const ORDER: [&str; 11] = [
     "booking-system",
     "analytics-pipeline",
     "auth-service",
-    "url-shortener",
-    "ecommerce-cart",
-    "order-processing",
 ];
 
+/// The warm-up designs the plan practises first.
+pub const WARM_UPS: [&str; 3] = ["url-shortener", "ecommerce-cart", "order-processing"];
+
+/// The plan's order: the core designs, then the warm-ups, then anything else.
 fn builtin_rank(id: &str) -> usize {
-    ORDER.iter().position(|o| *o == id).unwrap_or(ORDER.len())
+    CORE.iter().chain(WARM_UPS.iter()).position(|o| *o == id).unwrap_or(CORE.len() + WARM_UPS.len())
 }
 
 #[cfg(test)]

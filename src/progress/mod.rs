@@ -36,16 +36,7 @@ pub use history::{Session, Trend, sessions, trends};
 pub use stats::{Next, NextKind, Stats, stats};
 
 /// The eight core designs of the plan, in the order the plan practises them.
-pub const CORE_PLAN: [&str; 8] = [
-    "whatsapp",
-    "payment-system",
-    "news-feed",
-    "search",
-    "notification-system",
-    "booking-system",
-    "analytics-pipeline",
-    "auth-service",
-];
+pub const CORE_PLAN: [&str; 8] = crate::catalog::CORE;
 
 /// How long after an attempt scoring `score` its design is due for review again.
 pub fn review_interval(score: f64) -> Duration {

@@ -21,22 +21,10 @@ impl Home {
         self.dir.path()
     }
 
-    /// `mockdesign` with this home, no colour, and no provider keys from the developer's shell.
+    /// `mockdesign` with this home, no colour, and no provider keys or grader settings from the
+    /// developer's shell.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("mockdesign").expect("binary built");
-        cmd.env("MOCKDESIGN_HOME", self.path())
-            .env("NO_COLOR", "1")
-            .env_remove("OPENAI_API_KEY")
-            .env_remove("ANTHROPIC_API_KEY")
-            .env_remove("MOCKDESIGN_API_KEY")
-            .env_remove("MOCKDESIGN_GRADER")
-            .env_remove("MOCKDESIGN_BACKEND")
-            .env_remove("MOCKDESIGN_MODEL")
-            .env_remove("MOCKDESIGN_BASE_URL")
-            .env_remove("MOCKDESIGN_TIMEOUT")
-            .env_remove("EDITOR")
-            .env_remove("VISUAL");
-        cmd
+        Command::from_std(self.std_cmd())
     }
 
     pub fn sessions_dir(&self) -> PathBuf {

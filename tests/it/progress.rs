@@ -12,16 +12,7 @@ use serde_json::Value;
 
 use crate::common::{Home, stderr, stdout};
 
-const CORE: [&str; 8] = [
-    "whatsapp",
-    "payment-system",
-    "news-feed",
-    "search",
-    "notification-system",
-    "booking-system",
-    "analytics-pipeline",
-    "auth-service",
-];
+const CORE: [&str; 8] = mockdesign::catalog::CORE;
 
 /// The rubric every test design uses: the built-in WhatsApp rubric.
 fn base_rubric() -> Rubric {
