@@ -3,6 +3,7 @@
 //! the transcript (saved atomically), and show the self score beside the rubric grader's with the
 //! calibration between them. Offline: the rubric grader is the one compared against.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -36,14 +37,15 @@ pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
     let opts = RenderOpts { width: style::width(), color: style::color_stdout() };
     let mut text = String::from("\n");
     if t.self_score && t.phases.iter().all(|p| p.graded_text().is_empty()) {
-        text.push_str(&format!(
-            "Your score: {:.1}/100 · {} · level {}\nThis session was answered aloud, so there is no typed answer to compare with.\n",
+        let _ = writeln!(
+            text,
+            "Your score: {:.1}/100 · {} · level {}\nThis session was answered aloud, so there is no typed answer to compare with.",
             card.score, card.verdict, card.level
-        ));
+        );
     } else {
         text.push_str(&scorecard::render_calibration(design, &card, &rubric, &calibration, opts));
     }
-    text.push_str(&format!("Saved to {}\n", path.display()));
+    let _ = writeln!(text, "Saved to {}", path.display());
     super::print(&text)?;
     Ok(ExitCode::SUCCESS)
 }

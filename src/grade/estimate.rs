@@ -47,10 +47,11 @@ impl Figure {
     /// number to stand for a per-second rate (only in the sentence that names the item).
     pub fn value_in(&self, unit: Unit, bare_ok: bool) -> Option<f64> {
         match (unit, self.kind) {
-            (Unit::PerSecond, Kind::Rate(v)) | (Unit::Count, Kind::Number(v)) => Some(v),
+            (Unit::PerSecond, Kind::Rate(v))
+            | (Unit::Count, Kind::Number(v))
+            | (Unit::Bytes, Kind::Bytes { amount: v, .. })
+            | (Unit::BytesPerSecond, Kind::Bytes { per_second: Some(v), .. }) => Some(v),
             (Unit::PerSecond, Kind::Number(v)) if bare_ok => Some(v),
-            (Unit::Bytes, Kind::Bytes { amount, .. }) => Some(amount),
-            (Unit::BytesPerSecond, Kind::Bytes { per_second: Some(v), .. }) => Some(v),
             _ => None,
         }
     }
@@ -349,47 +350,43 @@ fn is_duration(w: &str) -> bool {
 
 /// Look for a time denominator within the next few words after `i`: `/s`, `/user/day`,
 /// `per second`, `a day`, `each hour`, `annually`. Stops at another number or punctuation.
-fn denominator(text: &str, i: usize) -> Option<(f64, usize)> {
-    let b = text.as_bytes();
-    let mut j = i;
+fn denominator(text: &str, from: usize) -> Option<(f64, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = from;
     let mut words = 0;
     let mut pending_per = false;
-    while j < b.len() && words <= 4 {
-        let c = b[j];
+    while at < bytes.len() && words <= 4 {
+        let c = bytes[at];
         if c == b' ' || c == b'\t' {
-            j += 1;
+            at += 1;
             continue;
         }
         if c == b'/' {
-            j += 1;
-            let mut p = j;
-            if let Some(w) = next_word(text, &mut p, true) {
-                if let Some(secs) = time_unit(&w.to_ascii_lowercase()) {
-                    return Some((secs, p));
-                }
-                j = p;
-                words += 1;
-                continue;
+            let mut end = at + 1;
+            let word = next_word(text, &mut end, true)?;
+            if let Some(secs) = time_unit(&word.to_ascii_lowercase()) {
+                return Some((secs, end));
             }
-            return None;
-        }
-        if c.is_ascii_alphabetic() {
-            let mut p = j;
-            let w = next_word(text, &mut p, false)?.to_ascii_lowercase();
-            if pending_per {
-                if let Some(secs) = time_unit(&w) {
-                    return Some((secs, p));
-                }
-            }
-            if w == "annually" {
-                return Some((31_536_000.0, p));
-            }
-            pending_per = matches!(w.as_str(), "per" | "a" | "an" | "each" | "every");
-            j = p;
+            at = end;
             words += 1;
             continue;
         }
-        return None;
+        if !c.is_ascii_alphabetic() {
+            return None;
+        }
+        let mut end = at;
+        let word = next_word(text, &mut end, false)?.to_ascii_lowercase();
+        if pending_per {
+            if let Some(secs) = time_unit(&word) {
+                return Some((secs, end));
+            }
+        }
+        if word == "annually" {
+            return Some((31_536_000.0, end));
+        }
+        pending_per = matches!(word.as_str(), "per" | "a" | "an" | "each" | "every");
+        at = end;
+        words += 1;
     }
     None
 }

@@ -423,12 +423,11 @@ impl CompiledRubric {
                 warnings.push(format!("nothing was answered for {}", phase.title()));
             }
             // A whole answer is the same text for every phase: analyse it once.
-            of_phase[phase.index()] = match analyses.iter().position(|a| a.text == text) {
-                Some(i) => i,
-                None => {
-                    analyses.push(self.analyse(text));
-                    analyses.len() - 1
-                }
+            of_phase[phase.index()] = if let Some(i) = analyses.iter().position(|a| a.text == text) {
+                i
+            } else {
+                analyses.push(self.analyse(text));
+                analyses.len() - 1
             };
         }
         let mut verdicts: Vec<Option<ItemVerdict>> = vec![None; design.rubric.items.len()];
@@ -456,7 +455,7 @@ impl CompiledRubric {
                 BARE_CREDIT * 100.0
             ));
         }
-        verdict::assemble(design, "rubric", judged, answers.hints_used, answers.whole, warnings)
+        verdict::assemble(design, "rubric", &judged, answers.hints_used, answers.whole, warnings)
     }
 
     /// Judge `items` (rubric index, item) against an analysed answer. Reasoning markers that are
@@ -873,6 +872,8 @@ impl Analysis<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::catalog::{Origin, Prompt};
 
@@ -1065,7 +1066,7 @@ mod tests {
             "core",
             &["messages per second", "peak + messages", "storage per year"],
         );
-        it.push_str(&format!("[items.estimate]\nmin = {min:?}\nmax = {max:?}\nunit = {unit:?}\n"));
+        let _ = write!(it, "[items.estimate]\nmin = {min:?}\nmax = {max:?}\nunit = {unit:?}\n");
         design(&[it])
     }
 

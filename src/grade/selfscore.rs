@@ -55,7 +55,7 @@ pub fn scorecard(design: &Design, ticks: &[SelfTick], hints_used: u32) -> Scorec
         let s = if skipped == 1 { "" } else { "s" };
         warnings.push(format!("{skipped} item{s} skipped and left out of the score"));
     }
-    verdict::assemble(design, "self", judged, hints_used, false, warnings)
+    verdict::assemble(design, "self", &judged, hints_used, false, warnings)
 }
 
 /// Where the candidate and the rubric grader agree and disagree.
@@ -122,17 +122,16 @@ pub fn calibrate(design: &Design, ticks: &[SelfTick], grader: &Scorecard) -> Cal
             yours,
             grader: found(&item.id),
         };
-        let slot = match categories.iter().position(|k| k.category == item.category) {
-            Some(i) => &mut categories[i],
-            None => {
-                categories.push(CategoryCalibration {
-                    category: item.category.clone(),
-                    agree: 0,
-                    over: 0,
-                    under: 0,
-                });
-                categories.last_mut().expect("just pushed")
-            }
+        let slot = if let Some(i) = categories.iter().position(|k| k.category == item.category) {
+            &mut categories[i]
+        } else {
+            categories.push(CategoryCalibration {
+                category: item.category.clone(),
+                agree: 0,
+                over: 0,
+                under: 0,
+            });
+            categories.last_mut().expect("just pushed")
         };
         match (c.yours, c.grader) {
             (true, false) => slot.over += 1,

@@ -85,7 +85,7 @@ pub fn level(core: Option<f64>, senior: Option<f64>, staff: Option<f64>) -> &'st
 pub fn assemble(
     design: &Design,
     grader: &str,
-    judged: Vec<Judged<'_>>,
+    judged: &[Judged<'_>],
     hints_used: u32,
     whole_answer: bool,
     mut warnings: Vec<String>,
@@ -132,7 +132,7 @@ pub fn assemble(
         phases,
         whole_answer,
         hints_used,
-        next: next(&judged),
+        next: next(judged),
         rubric_version: design.rubric.version,
         graded_at: None,
         model: None,

@@ -378,7 +378,7 @@ pub fn render_calibration(
     let _ = writeln!(md, "Rubric grader: {}", headline(grader));
     if cal.items.is_empty() {
         md.push_str("No item was ticked either way, so there is nothing to compare.\n");
-        return finish(md, opts);
+        return finish(&md, opts);
     }
     let _ = writeln!(
         md,
@@ -413,12 +413,12 @@ pub fn render_calibration(
             let _ = writeln!(md, "- {}", text(&c.id));
         }
     }
-    finish(md, opts)
+    finish(&md, opts)
 }
 
-fn finish(md: String, opts: RenderOpts) -> String {
+fn finish(md: &str, opts: RenderOpts) -> String {
     if opts.color {
-        styled(&md, opts.width)
+        styled(md, opts.width)
     } else {
         let mut out = String::new();
         for line in md.lines() {
