@@ -1,26 +1,82 @@
-//! `mockdesign review [SESSION|FILE|latest]`.
+//! `mockdesign review [SESSION|FILE|latest] [--json | --format md] [--grader …]`: a saved
+//! transcript with its stored scorecard (the last in `scorecards`), offline.
+//!
+//! `--grader` regrades and appends the new grade to the transcript (saved atomically). Without it
+//! nothing is written: a session with no stored grade yet is graded on the spot with the rubric
+//! grader, with a warning, and not saved. A corrupt or newer-schema transcript is refused (exit 1)
+//! and left untouched.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use super::Ctx;
+use crate::catalog::Design;
 use crate::cli::{GraderKind, LlmArgs, ReviewFormat};
+use crate::grade::rubric::RubricGrader;
+use crate::grade::{Grader, Scorecard};
+use crate::terminal::scorecard::{self, RenderOpts};
+use crate::terminal::style;
+use crate::transcript::{self, Transcript};
+
+/// Added to a grade made on the spot for a session that has none stored.
+pub const UNSAVED_GRADE: &str = "this session has no stored grade yet (it was not finished); graded now with the rubric grader, not saved";
 
 pub fn run(
     ctx: &Ctx,
     session: Option<&str>,
     json: bool,
-    _format: Option<ReviewFormat>,
-    _grader: Option<GraderKind>,
-    _llm: &LlmArgs,
+    format: Option<ReviewFormat>,
+    grader: Option<GraderKind>,
+    llm: &LlmArgs,
 ) -> Result<ExitCode> {
-    let path = crate::transcript::resolve(&ctx.paths.sessions(), session)?;
-    let t = crate::transcript::load(&path)?;
+    let path = transcript::resolve(&ctx.paths.sessions(), session)?;
+    let mut t = transcript::load(&path)?;
+    let card = match grader {
+        Some(kind) => {
+            let design = design_of(ctx, &t)?;
+            let card = super::grading::grade(ctx, design, &t.answers(), Some(kind), llm)?;
+            t.scorecards.push(card.clone());
+            t.updated_at = super::now();
+            transcript::save(&path, &t)?;
+            card
+        }
+        None => match t.scorecard() {
+            Some(card) => card.clone(),
+            None => unsaved_grade(design_of(ctx, &t)?, &t),
+        },
+    };
     if json {
-        super::print(&format!("{}\n", serde_json::to_string_pretty(&t)?))?;
-    } else {
-        super::print(&format!("{} — {}\n", t.id, t.design_title))?;
+        super::print(&format!("{}\n", serde_json::to_string_pretty(&card)?))?;
+        return Ok(ExitCode::SUCCESS);
     }
+    let design = design_of(ctx, &t)?;
+    let text = match format {
+        Some(ReviewFormat::Md) => {
+            format!(
+                "{}\n{}",
+                scorecard::transcript_markdown(&t),
+                scorecard::render_markdown(&card, design, Some(&t))
+            )
+        }
+        Some(ReviewFormat::Text) | None => {
+            let opts = RenderOpts { width: style::width(), color: style::color_stdout() };
+            let session = scorecard::transcript_markdown(&t);
+            let session = if opts.color { scorecard::styled(&session, opts.width) } else { session };
+            format!("{session}\n{}", scorecard::render(&card, design, Some(&t), opts))
+        }
+    };
+    super::print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The rubric grader's grade of a session that has none stored, marked as not saved.
+fn unsaved_grade(design: &Design, t: &Transcript) -> Scorecard {
+    let mut card = RubricGrader.grade(design, &t.answers());
+    card.warnings.push(UNSAVED_GRADE.to_string());
+    card
+}
+
+fn design_of<'c>(ctx: &'c Ctx, t: &Transcript) -> Result<&'c Design> {
+    ctx.design(&t.design)
 }

@@ -3,9 +3,12 @@
 //! Nothing here touches the terminal; scorecards are rendered by `terminal::scorecard`.
 
 pub mod answers;
+pub mod estimate;
 pub mod llm;
+pub mod normalize;
 pub mod rubric;
 pub mod selfscore;
+pub mod verdict;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,10 +1,215 @@
-//! The rubric grader: offline and deterministic. (A first version: exact phrase matching.
-//! Replaced by the full matcher in the grading work.)
+//! The rubric grader: offline, deterministic (same input, same score, always), and every point
+//! backed by a quote from the answer.
+//!
+//! **Matching** (the contract content authors write to). An item's `concepts` are alternatives;
+//! any one matching covers it. Both sides are normalised the same way ([`super::normalize`]):
+//! case, punctuation and Markdown ignored, plurals and word forms folded by a light stemmer.
+//! Hyphen/space variants meet: a concept word may match two answer words that join to it
+//! (`fanout` ↔ `fan out`, `email` ↔ `e-mail`) and two concept words may match one answer word
+//! (`read through` ↔ `readthrough`). A concept is a phrase: its words appear in order, in one
+//! sentence, with at most [`MAX_FILLER`] filler words between consecutive words (`read receipt` ↔
+//! "read the receipts"). `a + b` means every `+`-separated part appears in the same sentence, in
+//! any order. The evidence is that sentence, trimmed, in the answer's own words.
+//!
+//! **Bare lists earn little.** An answer is cut into units (sentences, list items, headings) and
+//! units into comma/semicolon-separated segments. A unit is a *list* when it has at least three
+//! segments and three quarters of them are terse (three words or fewer). A match counts as
+//! *reasoned* when its context — the unit, or for a list its segment — holds a reasoning marker
+//! besides the matched words themselves: a function word or verb (`the`, `we`, `is`, `so`,
+//! `because`, `when`, `to`, `via`, `send`, `keep` …), a number, or an arrow (`->`, `→`, `=`).
+//! Terse segments of a list never reason (unless they hold a number). An item matched only
+//! without reasoning — `Kafka, Redis, Cassandra, sharding, WebSocket, CDN`, a bullet that is just
+//! `- Read receipts`, a heading — earns [`BARE_CREDIT`] of its weight and stays uncovered, with a
+//! comment saying so. A keyword-stuffed answer therefore scores about a quarter of a reasoned one.
+//!
+//! **Estimates** (items with an `estimate` range) count only when a unit that matches one of the
+//! item's concepts, or the unit just before or after it, holds a figure with a compatible unit
+//! inside `[min ÷ 3, max × 3]` ([`super::estimate`]). A figure outside earns nothing, and the
+//! verdict's comment quotes it ("figure off: …").
+//!
+//! Scores, verdict bands and levels: [`super::verdict`]. Rubrics are compiled once (vocabulary,
+//! stems, joined and split word forms) and cached by content, so grading a 1,500-word answer
+//! against 30 items takes well under a millisecond.
+//!
+//! Never touches the terminal, the network, the disk or the clock.
 
-use crate::catalog::{Design, Item, Phase};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use super::{Answers, Grader, ItemVerdict, PhaseScore, Scorecard};
+use crate::catalog::{Design, Item, Phase, Rubric};
 
+use super::estimate::{self, Figure};
+use super::normalize::{self, for_each_word, stem_in_place};
+use super::verdict::{self, Judged};
+use super::{Answers, Grader, ItemVerdict, Scorecard};
+
+/// The share of an item's weight earned when it is only named in a bare list.
+pub const BARE_CREDIT: f64 = 0.25;
+/// Filler words allowed between two consecutive words of a concept.
+pub const MAX_FILLER: usize = 2;
+
+const NONE: u32 = u32::MAX;
+
+/// Words that show reasoning, data flow or a claim rather than a bare noun: articles, pronouns,
+/// auxiliaries, connectives, prepositions of flow and common verbs of design talk. Stemmed at
+/// compile time like everything else.
+const REASONING: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "i",
+    "we",
+    "you",
+    "it",
+    "they",
+    "he",
+    "she",
+    "them",
+    "our",
+    "their",
+    "its",
+    "my",
+    "your",
+    "this",
+    "that",
+    "these",
+    "those",
+    "which",
+    "who",
+    "whose",
+    "what",
+    "where",
+    "when",
+    "whenever",
+    "while",
+    "why",
+    "how",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "may",
+    "might",
+    "must",
+    "need",
+    "needs",
+    "let",
+    "because",
+    "so",
+    "since",
+    "therefore",
+    "thus",
+    "hence",
+    "if",
+    "unless",
+    "until",
+    "then",
+    "than",
+    "but",
+    "however",
+    "instead",
+    "otherwise",
+    "whereas",
+    "although",
+    "though",
+    "else",
+    "also",
+    "even",
+    "still",
+    "not",
+    "never",
+    "no",
+    "to",
+    "into",
+    "onto",
+    "from",
+    "via",
+    "through",
+    "by",
+    "for",
+    "with",
+    "without",
+    "after",
+    "before",
+    "over",
+    "between",
+    "across",
+    "as",
+    "send",
+    "receive",
+    "get",
+    "go",
+    "come",
+    "keep",
+    "hold",
+    "use",
+    "make",
+    "take",
+    "give",
+    "see",
+    "look",
+    "find",
+    "know",
+    "call",
+    "return",
+    "wait",
+    "stay",
+    "become",
+    "happen",
+    "fail",
+    "survive",
+    "handle",
+    "avoid",
+    "allow",
+    "ensure",
+    "prevent",
+    "lose",
+    "mean",
+    "grow",
+    "expect",
+    "support",
+    "serve",
+    "show",
+    "tell",
+    "check",
+    "pick",
+    "choose",
+    "decide",
+    "move",
+    "own",
+    "reach",
+    "arrive",
+    "say",
+    "ask",
+    "want",
+    "try",
+    "work",
+    "run",
+    "add",
+    "remove",
+    "lets",
+    "cost",
+    "costs",
+];
+
+/// The grader users get by default.
 pub struct RubricGrader;
 
 impl Grader for RubricGrader {
@@ -13,65 +218,962 @@ impl Grader for RubricGrader {
     }
 
     fn grade(&self, design: &Design, answers: &Answers) -> Scorecard {
-        let mut phases = Vec::new();
-        let mut earned = 0.0;
-        let mut total = 0.0;
-        for phase in Phase::ALL {
-            let text = answers.text(phase).to_lowercase();
-            let mut p_earned = 0.0;
-            let mut p_total = 0.0;
-            let items = design
-                .items(phase)
-                .map(|item| {
-                    let hit = item.concepts.iter().any(|c| text.contains(&c.to_lowercase()));
-                    p_total += f64::from(item.weight);
-                    if hit {
-                        p_earned += f64::from(item.weight);
-                    }
-                    ItemVerdict {
-                        id: item.id.clone(),
-                        covered: hit,
-                        credit: if hit { 1.0 } else { 0.0 },
-                        evidence: None,
-                        comment: None,
-                    }
-                })
-                .collect();
-            earned += p_earned;
-            total += p_total;
-            phases.push(PhaseScore { phase, score: pct(p_earned, p_total), items });
-        }
-        let score = pct(earned, total);
-        Scorecard {
-            design: design.id().to_string(),
-            grader: "rubric".into(),
-            score,
-            verdict: if score >= 60.0 { "hire" } else { "no hire" }.into(),
-            level: "mid".into(),
-            warnings: Vec::new(),
-            phases,
-            whole_answer: answers.whole,
-            hints_used: answers.hints_used,
-            next: Vec::new(),
-            rubric_version: design.rubric.version,
-            graded_at: None,
-            model: None,
-            feedback: None,
-        }
+        compiled(&design.rubric).grade(design, answers)
     }
 }
 
-fn pct(a: f64, b: f64) -> f64 {
-    if b <= 0.0 { 0.0 } else { (a / b * 1000.0).round() / 10.0 }
+/// Items of `phase` that `text` does not cover yet (bare-list mentions and estimates that are off
+/// included), most important first: weight, then core before senior before staff, then rubric
+/// order. The session asks the probe of the first.
+pub fn missing<'d>(design: &'d Design, phase: Phase, text: &str) -> Vec<&'d Item> {
+    let compiled = compiled(&design.rubric);
+    let mut analysis = compiled.analyse(text);
+    let items: Vec<(usize, &Item)> =
+        design.rubric.items.iter().enumerate().filter(|(_, item)| item.phase == phase).collect();
+    let verdicts = compiled.judge_items(&mut analysis, &items);
+    let mut out: Vec<(usize, &Item)> =
+        items.into_iter().zip(verdicts).filter(|(_, v)| v.credit < 1.0).map(|(pair, _)| pair).collect();
+    out.sort_by(|(ia, a), (ib, b)| b.weight.cmp(&a.weight).then(a.level.cmp(&b.level)).then(ia.cmp(ib)));
+    out.into_iter().map(|(_, item)| item).collect()
 }
 
-/// Items of `phase` not covered by `text`, heaviest first.
-pub fn missing<'d>(design: &'d Design, phase: Phase, text: &str) -> Vec<&'d Item> {
-    let lower = text.to_lowercase();
-    let mut out: Vec<&Item> = design
-        .items(phase)
-        .filter(|i| !i.concepts.iter().any(|c| lower.contains(&c.to_lowercase())))
-        .collect();
-    out.sort_by_key(|i| std::cmp::Reverse(i.weight));
-    out
+/// The compiled form of `rubric`, built once per distinct rubric content and shared.
+pub fn compiled(rubric: &Rubric) -> Arc<CompiledRubric> {
+    static CACHE: OnceLock<Mutex<Vec<Arc<CompiledRubric>>>> = OnceLock::new();
+    let key = content_key(rubric);
+    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+    let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(c) = cache.iter().find(|c| c.key == key) {
+        return Arc::clone(c);
+    }
+    let c = Arc::new(CompiledRubric::new(rubric));
+    if cache.len() >= 64 {
+        cache.remove(0);
+    }
+    cache.push(Arc::clone(&c));
+    c
+}
+
+/// A hash of everything in a rubric that matching depends on.
+fn content_key(rubric: &Rubric) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    rubric.id.hash(&mut h);
+    for item in &rubric.items {
+        item.id.hash(&mut h);
+        item.concepts.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// FNV-1a: the vocabulary is looked up once per word of the answer, and the words are short.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// What the vocabulary knows about one stem.
+#[derive(Debug, Default, Clone)]
+struct Entry {
+    /// The concept word id, or `NONE`.
+    word: u32,
+    /// The id of this stem as the second half of a split compound (`out` of `fan out`), or `NONE`.
+    tail: u32,
+    /// `(tail id, word id)`: this stem followed by that tail spells that concept word.
+    splits: Vec<(u32, u32)>,
+    /// A reasoning marker.
+    marker: bool,
+}
+
+/// A phrase of stems: `words[i]` must match in order; `joined[i]` is the word that
+/// `words[i] + words[i+1]` spell as one (`fan`+`out` → `fanout`), or `NONE`.
+#[derive(Debug, Clone)]
+struct Phrase {
+    words: Vec<u32>,
+    joined: Vec<u32>,
+}
+
+/// A concept: its `+`-separated parts, all in one sentence.
+#[derive(Debug, Clone)]
+struct Concept {
+    parts: Vec<Phrase>,
+}
+
+/// A rubric ready for matching.
+#[derive(Debug)]
+pub struct CompiledRubric {
+    key: u64,
+    vocab: FastMap<Box<str>, u32>,
+    entries: Vec<Entry>,
+    words: u32,
+    /// Per rubric item, in rubric order.
+    items: Vec<Vec<Concept>>,
+}
+
+impl CompiledRubric {
+    /// Compile every concept of `rubric`.
+    pub fn new(rubric: &Rubric) -> Self {
+        let mut c = CompiledRubric {
+            key: content_key(rubric),
+            vocab: FastMap::default(),
+            entries: Vec::new(),
+            words: 0,
+            items: Vec::new(),
+        };
+        for w in REASONING {
+            let e = c.entry(&normalize::stem(w));
+            c.entries[e as usize].marker = true;
+        }
+        for item in &rubric.items {
+            let concepts = item.concepts.iter().filter_map(|text| c.concept(text)).collect();
+            c.items.push(concepts);
+        }
+        c
+    }
+
+    fn entry(&mut self, stem: &str) -> u32 {
+        if let Some(e) = self.vocab.get(stem) {
+            return *e;
+        }
+        let id = self.entries.len() as u32;
+        self.entries.push(Entry { word: NONE, tail: NONE, splits: Vec::new(), marker: false });
+        self.vocab.insert(stem.into(), id);
+        id
+    }
+
+    /// The word id of `stem`, registering it (and the ways an answer may split it) if new.
+    fn word(&mut self, raw: &str, stem: &str) -> u32 {
+        let e = self.entry(stem) as usize;
+        if self.entries[e].word != NONE {
+            return self.entries[e].word;
+        }
+        let id = self.words;
+        self.words += 1;
+        self.entries[e].word = id;
+        // `fanout` may be written `fan out`: remember every way to cut the raw word in two.
+        if raw.is_ascii() && raw.len() >= 3 {
+            for k in 1..raw.len() {
+                let head = normalize::stem(&raw[..k]);
+                let tail = normalize::stem(&raw[k..]);
+                let t = self.entry(&tail) as usize;
+                if self.entries[t].tail == NONE {
+                    self.entries[t].tail = t as u32;
+                }
+                let tail_id = self.entries[t].tail;
+                let h = self.entry(&head) as usize;
+                self.entries[h].splits.push((tail_id, id));
+            }
+        }
+        id
+    }
+
+    fn concept(&mut self, text: &str) -> Option<Concept> {
+        let parts: Vec<Phrase> = text.split('+').filter_map(|p| self.phrase(p)).collect();
+        (!parts.is_empty()).then_some(Concept { parts })
+    }
+
+    fn phrase(&mut self, text: &str) -> Option<Phrase> {
+        let mut raws = Vec::new();
+        for_each_word(text, |w| raws.push(text[w.range].to_lowercase()));
+        if raws.is_empty() {
+            return None;
+        }
+        let words: Vec<u32> = raws.iter().map(|r| self.word(r, &normalize::stem(r))).collect();
+        let joined = (0..raws.len())
+            .map(|i| match raws.get(i + 1) {
+                Some(next) => {
+                    let raw = format!("{}{next}", raws[i]);
+                    self.word(&raw, &normalize::stem(&raw))
+                }
+                None => NONE,
+            })
+            .collect();
+        Some(Phrase { words, joined })
+    }
+
+    /// Grade every phase of `answers`.
+    pub fn grade(&self, design: &Design, answers: &Answers) -> Scorecard {
+        let mut analyses: Vec<Analysis<'_>> = Vec::new();
+        let mut of_phase = [0usize; 4];
+        let mut judged = Vec::with_capacity(design.rubric.items.len());
+        let mut warnings = Vec::new();
+        if answers.whole {
+            warnings.push(
+                "the answer has no phase headings (Requirements, High-level design, Deep dive, Trade-offs), \
+                 so it was graded as a whole against every phase"
+                    .to_string(),
+            );
+        }
+        for phase in Phase::ALL {
+            let text = answers.text(phase);
+            if text.trim().is_empty() && !answers.whole {
+                warnings.push(format!("nothing was answered for {}", phase.title()));
+            }
+            // A whole answer is the same text for every phase: analyse it once.
+            of_phase[phase.index()] = if let Some(i) = analyses.iter().position(|a| a.text == text) {
+                i
+            } else {
+                analyses.push(self.analyse(text));
+                analyses.len() - 1
+            };
+        }
+        let mut verdicts: Vec<Option<ItemVerdict>> = vec![None; design.rubric.items.len()];
+        for (ai, analysis) in analyses.iter_mut().enumerate() {
+            let items: Vec<(usize, &Item)> = design
+                .rubric
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| of_phase[item.phase.index()] == ai)
+                .collect();
+            for ((i, _), v) in items.iter().zip(self.judge_items(analysis, &items)) {
+                verdicts[*i] = Some(v);
+            }
+        }
+        for (item, verdict) in design.rubric.items.iter().zip(verdicts) {
+            judged.push(Judged { item, verdict: verdict.expect("every item judged"), counted: true });
+        }
+        let bare = judged.iter().filter(|j| !j.verdict.covered && j.verdict.credit > 0.0).count();
+        if bare > 0 {
+            let (s, were) = if bare == 1 { ("", "was") } else { ("s", "were") };
+            warnings.push(format!(
+                "{bare} item{s} {were} only named in a bare list of keywords and earned {:.0}% of their weight; \
+                 say how each works and why to earn the rest",
+                BARE_CREDIT * 100.0
+            ));
+        }
+        verdict::assemble(design, "rubric", &judged, answers.hints_used, answers.whole, warnings)
+    }
+
+    /// Judge `items` (rubric index, item) against an analysed answer. Reasoning markers that are
+    /// words of a concept match (of any of these items) do not count as reasoning: a list of
+    /// concept phrases is still a list.
+    fn judge_items(&self, a: &mut Analysis<'_>, items: &[(usize, &Item)]) -> Vec<ItemVerdict> {
+        let mut scratch = Scratch::default();
+        let found: Vec<Vec<UnitMatch>> = items
+            .iter()
+            .map(|(index, _)| {
+                let mut units: Vec<UnitMatch> = Vec::new();
+                for concept in self.items.get(*index).map_or(&[][..], Vec::as_slice) {
+                    a.concept_units(concept, &mut scratch, &mut units);
+                }
+                units.sort_by_key(|m| m.unit);
+                units
+            })
+            .collect();
+        a.settle(found.iter().flatten());
+        items.iter().zip(&found).map(|((_, item), units)| a.verdict(item, units)).collect()
+    }
+}
+
+/// Where a concept (or an item's concepts) matched in one unit: every matched word.
+#[derive(Debug, Clone)]
+struct UnitMatch {
+    unit: u32,
+    toks: Vec<u32>,
+}
+
+impl Analysis<'_> {
+    /// Count each context's free markers: reasoning words outside every concept match.
+    fn settle<'m>(&mut self, found: impl Iterator<Item = &'m UnitMatch>) {
+        let mut in_match = vec![false; self.toks.len()];
+        for m in found {
+            for &k in &m.toks {
+                in_match[k as usize] = true;
+            }
+        }
+        for (k, t) in self.toks.iter().enumerate() {
+            if t.marker && !in_match[k] {
+                self.ctxs[t.ctx as usize].markers += 1;
+            }
+        }
+    }
+
+    /// A match reasons when one of its contexts holds a free marker and is not a terse list part.
+    fn reasoned(&self, m: &UnitMatch) -> bool {
+        m.toks.iter().any(|&k| {
+            let ctx = self.ctxs[self.toks[k as usize].ctx as usize];
+            !ctx.forced_bare && ctx.markers > 0
+        })
+    }
+
+    fn verdict(&self, item: &Item, units: &[UnitMatch]) -> ItemVerdict {
+        let mut verdict =
+            ItemVerdict { id: item.id.clone(), covered: false, credit: 0.0, evidence: None, comment: None };
+        if let Some(e) = &item.estimate {
+            let matched: Vec<u32> = units.iter().map(|m| m.unit).collect();
+            return judge_estimate(verdict, e, self, &matched);
+        }
+        if let Some(m) = units.iter().find(|m| self.reasoned(m)) {
+            verdict.covered = true;
+            verdict.credit = 1.0;
+            verdict.evidence = Some(self.unit_evidence(m.unit));
+        } else if let Some(m) = units.first() {
+            verdict.credit = BARE_CREDIT;
+            verdict.evidence = Some(self.unit_evidence(m.unit));
+            verdict.comment = Some("only named in a bare list, with no reasoning around it".into());
+        }
+        verdict
+    }
+}
+
+/// An estimate item: a compatible figure in range near a unit that names it.
+fn judge_estimate(
+    mut verdict: ItemVerdict,
+    e: &crate::catalog::Estimate,
+    a: &Analysis<'_>,
+    matches: &[u32],
+) -> ItemVerdict {
+    if matches.is_empty() {
+        return verdict;
+    }
+    let mut best_off: Option<(f64, Figure)> = None;
+    let mut seen: Vec<u32> = Vec::new();
+    for &unit in matches {
+        let lo = unit.saturating_sub(1);
+        let hi = (unit + 1).min(a.units.len() as u32 - 1);
+        for u in lo..=hi {
+            if seen.contains(&u) {
+                continue;
+            }
+            seen.push(u);
+            for fig in estimate::figures(a.unit_text(u)) {
+                // A bare number stands for the item's rate only in the sentence that names it.
+                let Some(v) = fig.value_in(e.unit, u == unit) else { continue };
+                let d = estimate::distance(e, v);
+                if d == 0.0 {
+                    verdict.covered = true;
+                    verdict.credit = 1.0;
+                    verdict.evidence = Some(a.unit_evidence(u));
+                    return verdict;
+                }
+                if best_off.as_ref().is_none_or(|(bd, _)| d < *bd) {
+                    best_off = Some((d, fig));
+                }
+            }
+        }
+    }
+    let expected = format!("expected {}–{}", estimate::human(e.min, e.unit), estimate::human(e.max, e.unit));
+    verdict.comment = Some(match best_off {
+        Some((_, fig)) => format!("figure off: \"{}\" ({expected})", fig.quote),
+        None => format!("named, but no figure with a compatible unit ({expected})"),
+    });
+    verdict
+}
+
+/// One word of an analysed answer.
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    /// Concept word id or `NONE`.
+    word: u32,
+    /// The concept word this token and the next spell together (`fan` + `out`), or `NONE`.
+    alt2: u32,
+    entry: u32,
+    unit: u32,
+    ctx: u32,
+    marker: bool,
+}
+
+/// The context whose reasoning markers count for a match: a unit, or a segment of a list.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ctx {
+    markers: u32,
+    forced_bare: bool,
+}
+
+/// An answer cut into units and words, with an index from concept word to positions.
+struct Analysis<'t> {
+    text: &'t str,
+    units: Vec<std::ops::Range<usize>>,
+    toks: Vec<Tok>,
+    ctxs: Vec<Ctx>,
+    /// `index_pos[index_start[w]..index_start[w+1]]`: positions where word `w` starts a match.
+    index_start: Vec<u32>,
+    index_pos: Vec<u32>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    matched: Vec<u32>,
+    part_units: Vec<Vec<UnitMatch>>,
+}
+
+/// Per-segment facts while analysing one unit.
+#[derive(Clone, Copy, Default)]
+struct Seg {
+    words: u32,
+    digit: bool,
+    arrows: u32,
+}
+
+impl CompiledRubric {
+    fn analyse<'t>(&self, text: &'t str) -> Analysis<'t> {
+        let spans = normalize::units(text);
+        let mut a = Analysis {
+            text,
+            units: Vec::with_capacity(spans.len()),
+            toks: Vec::with_capacity(text.len() / 5),
+            ctxs: Vec::new(),
+            index_start: Vec::new(),
+            index_pos: Vec::new(),
+        };
+        let mut buf = String::new();
+        let mut segs: Vec<Seg> = Vec::new();
+        let mut tok_seg: Vec<u32> = Vec::new();
+        let mut hyphen_glued: Vec<(bool, bool)> = Vec::new();
+        for span in spans {
+            let unit = a.units.len() as u32;
+            let unit_text = &text[span.range.clone()];
+            a.units.push(span.range.clone());
+            let first = a.toks.len();
+            segs.clear();
+            segs.push(Seg::default());
+            tok_seg.clear();
+            hyphen_glued.clear();
+            let mut prev_end = 0;
+            let mut prev_digits = false;
+            for_each_word(unit_text, |w| {
+                let gap = &unit_text[prev_end..w.range.start];
+                let word = &unit_text[w.range.clone()];
+                let numeric_comma =
+                    gap == "," && prev_digits && word.len() == 3 && word.bytes().all(|b| b.is_ascii_digit());
+                if !numeric_comma {
+                    for _ in gap.chars().filter(|c| normalize::is_segment_separator(*c)) {
+                        segs.push(Seg::default());
+                    }
+                }
+                let seg = segs.len() - 1;
+                if gap.contains("->") || gap.contains('→') || gap.contains("=>") || gap.contains('=') {
+                    segs[seg].arrows += 1;
+                }
+                prev_end = w.range.end;
+                prev_digits = word.bytes().all(|b| b.is_ascii_digit());
+                buf.clear();
+                buf.extend(word.chars().flat_map(char::to_lowercase));
+                let digit = buf.as_bytes()[0].is_ascii_digit();
+                if !w.hyphen_before && buf != "and" && buf != "or" {
+                    segs[seg].words += 1;
+                }
+                segs[seg].digit |= digit;
+                if w.hyphen_before {
+                    if let Some(last) = hyphen_glued.last_mut() {
+                        last.0 = true;
+                    }
+                }
+                hyphen_glued.push((w.hyphen_before, digit));
+                stem_in_place(&mut buf);
+                let entry = self.vocab.get(buf.as_str()).copied().unwrap_or(NONE);
+                let (word_id, reason) = match entry {
+                    NONE => (NONE, false),
+                    e => (self.entries[e as usize].word, self.entries[e as usize].marker),
+                };
+                a.toks.push(Tok { word: word_id, alt2: NONE, entry, unit, ctx: 0, marker: reason || digit });
+                tok_seg.push(seg as u32);
+            });
+            // Hyphen-glued words (`read-through`, `at-least-once`) are part of a name, not reasoning.
+            for (k, &(glued, digit)) in hyphen_glued.iter().enumerate() {
+                if glued {
+                    a.toks[first + k].marker = digit;
+                }
+            }
+            let nonempty: Vec<&Seg> = segs.iter().filter(|s| s.words > 0).collect();
+            let terse = nonempty.iter().filter(|s| s.words <= 3).count();
+            let is_list = nonempty.len() >= 3 && terse * 4 >= nonempty.len() * 3;
+            let ctx_base = a.ctxs.len() as u32;
+            if is_list {
+                for s in &segs {
+                    a.ctxs.push(Ctx { markers: s.arrows, forced_bare: s.words <= 3 && !s.digit });
+                }
+            } else {
+                a.ctxs.push(Ctx { markers: segs.iter().map(|s| s.arrows).sum(), forced_bare: false });
+            }
+            for (k, seg) in tok_seg.iter().enumerate() {
+                a.toks[first + k].ctx = if is_list { ctx_base + seg } else { ctx_base };
+            }
+            // Split compounds: `fan` followed by `out` spells the concept word `fanout`.
+            for j in first..a.toks.len().saturating_sub(1) {
+                let e = a.toks[j].entry;
+                if e == NONE || self.entries[e as usize].splits.is_empty() {
+                    continue;
+                }
+                let next = a.toks[j + 1].entry;
+                if next == NONE {
+                    continue;
+                }
+                let tail = self.entries[next as usize].tail;
+                if tail == NONE {
+                    continue;
+                }
+                if let Some((_, w)) = self.entries[e as usize].splits.iter().find(|(t, _)| *t == tail) {
+                    a.toks[j].alt2 = *w;
+                }
+            }
+        }
+        // Counting sort of (word, position) for `word` and `alt2`.
+        let n = self.words as usize;
+        let mut counts = vec![0u32; n + 1];
+        for t in &a.toks {
+            for w in [t.word, t.alt2] {
+                if w != NONE {
+                    counts[w as usize + 1] += 1;
+                }
+            }
+        }
+        for i in 1..=n {
+            counts[i] += counts[i - 1];
+        }
+        let mut fill = counts.clone();
+        let mut pos = vec![0u32; counts[n] as usize];
+        for (j, t) in a.toks.iter().enumerate() {
+            let mut last = NONE;
+            for w in [t.word, t.alt2] {
+                if w != NONE && w != last {
+                    pos[fill[w as usize] as usize] = j as u32;
+                    fill[w as usize] += 1;
+                    last = w;
+                }
+            }
+        }
+        a.index_start = counts;
+        a.index_pos = pos;
+        a
+    }
+}
+
+impl Analysis<'_> {
+    fn unit_text(&self, unit: u32) -> &str {
+        &self.text[self.units[unit as usize].clone()]
+    }
+
+    fn unit_evidence(&self, unit: u32) -> String {
+        normalize::evidence(self.unit_text(unit))
+    }
+
+    fn positions(&self, word: u32) -> &[u32] {
+        if word == NONE || word as usize + 1 >= self.index_start.len() {
+            return &[];
+        }
+        let s = self.index_start[word as usize] as usize;
+        let e = self.index_start[word as usize + 1] as usize;
+        &self.index_pos[s..e]
+    }
+
+    /// Add the units where `concept` matches (all its parts in one unit) to `out`, merging the
+    /// matched words of a unit already there.
+    fn concept_units(&self, concept: &Concept, scratch: &mut Scratch, out: &mut Vec<UnitMatch>) {
+        let parts = concept.parts.len();
+        if scratch.part_units.len() < parts {
+            scratch.part_units.resize_with(parts, Vec::new);
+        }
+        for (p, phrase) in concept.parts.iter().enumerate() {
+            let mut units = std::mem::take(&mut scratch.part_units[p]);
+            units.clear();
+            self.phrase_units(phrase, &mut scratch.matched, &mut units);
+            let empty = units.is_empty();
+            scratch.part_units[p] = units;
+            if empty {
+                return;
+            }
+        }
+        for m in &scratch.part_units[0] {
+            let mut toks = m.toks.clone();
+            let all = scratch.part_units[1..parts].iter().all(|other| {
+                match other.iter().find(|o| o.unit == m.unit) {
+                    Some(o) => {
+                        toks.extend_from_slice(&o.toks);
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if all {
+                match out.iter_mut().find(|o| o.unit == m.unit) {
+                    Some(o) => o.toks.extend_from_slice(&toks),
+                    None => out.push(UnitMatch { unit: m.unit, toks }),
+                }
+            }
+        }
+    }
+
+    /// Every unit where `phrase` matches, with all the words of every alignment there.
+    fn phrase_units(&self, phrase: &Phrase, matched: &mut Vec<u32>, out: &mut Vec<UnitMatch>) {
+        let starts = [self.positions(phrase.words[0]), self.positions(phrase.joined[0])];
+        for &j in starts.iter().flat_map(|s| s.iter()) {
+            matched.clear();
+            let unit = self.toks[j as usize].unit;
+            if self.align(phrase, 0, j as usize, unit, true, matched) {
+                match out.iter_mut().find(|o| o.unit == unit) {
+                    Some(o) => o.toks.extend_from_slice(matched),
+                    None => out.push(UnitMatch { unit, toks: matched.clone() }),
+                }
+            }
+        }
+    }
+
+    /// Match `phrase.words[i..]` starting at token `j` (exactly there when `first`, else after at
+    /// most `MAX_FILLER` filler words), within `unit`; the matched tokens go to `matched`.
+    fn align(
+        &self,
+        phrase: &Phrase,
+        i: usize,
+        j: usize,
+        unit: u32,
+        first: bool,
+        matched: &mut Vec<u32>,
+    ) -> bool {
+        if i == phrase.words.len() {
+            return true;
+        }
+        let gap = if first { 0 } else { MAX_FILLER };
+        for k in j..=j + gap {
+            let Some(t) = self.toks.get(k) else { break };
+            if t.unit != unit {
+                break;
+            }
+            let mark = matched.len();
+            if t.word == phrase.words[i] {
+                matched.push(k as u32);
+                if self.align(phrase, i + 1, k + 1, unit, false, matched) {
+                    return true;
+                }
+                matched.truncate(mark);
+            }
+            if t.alt2 == phrase.words[i] {
+                matched.extend([k as u32, k as u32 + 1]);
+                if self.align(phrase, i + 1, k + 2, unit, false, matched) {
+                    return true;
+                }
+                matched.truncate(mark);
+            }
+            if i + 1 < phrase.words.len() && phrase.joined[i] != NONE && t.word == phrase.joined[i] {
+                matched.push(k as u32);
+                if self.align(phrase, i + 2, k + 1, unit, false, matched) {
+                    return true;
+                }
+                matched.truncate(mark);
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+    use crate::catalog::{Origin, Prompt};
+
+    const PROMPT: &str =
+        "# T\nScenario.\n## Requirements\nr\n## High-level design\nh\n## Deep dive\nd\n## Trade-offs\nt\n";
+
+    /// One rubric item as TOML: `(id, phase, weight, level, concepts)`.
+    fn item(id: &str, phase: &str, weight: u32, level: &str, concepts: &[&str]) -> String {
+        let concepts: Vec<String> = concepts.iter().map(|c| format!("{c:?}")).collect();
+        format!(
+            "[[items]]\nid = {id:?}\nphase = {phase:?}\ntext = \"Does {id}.\"\nwhy = \"Because {id}.\"\n\
+             weight = {weight}\nlevel = {level:?}\ncategory = \"architecture\"\nconcepts = [{}]\n\
+             probe = \"What about {id}?\"\nhint = \"Think of {id}.\"\n",
+            concepts.join(", ")
+        )
+    }
+
+    fn design(items: &[String]) -> Design {
+        let toml = format!("id = \"t\"\ntitle = \"T\"\nsummary = \"s\"\nversion = 1\n{}", items.join("\n"));
+        let d = Design::parse(&toml, PROMPT, "t.toml", "t.md", Origin::Builtin).expect("test rubric parses");
+        assert!(Prompt::parse(PROMPT, "t.md").is_ok());
+        d
+    }
+
+    fn one(concepts: &[&str]) -> Design {
+        design(&[item("x", "deep-dive", 3, "core", concepts)])
+    }
+
+    /// The verdict on the only item of `d` for `text` as a deep-dive answer.
+    fn judge(d: &Design, text: &str) -> ItemVerdict {
+        let answers = Answers::from_markdown(&format!("## Deep dive\n{text}\n"));
+        let card = RubricGrader.grade(d, &answers);
+        card.phase(Phase::DeepDive).unwrap().items[0].clone()
+    }
+
+    fn covers(concepts: &[&str], text: &str) -> bool {
+        judge(&one(concepts), text).covered
+    }
+
+    #[test]
+    fn plain_language_phrasings_count() {
+        let c = &["websocket", "keep + connection open", "socket + open"];
+        assert!(covers(
+            c,
+            "The phone keeps one connection open to our nearest server, so we push messages to it."
+        ));
+        assert!(covers(c, "We hold a WebSocket per phone so the server can push."));
+        assert!(covers(c, "Each phone has a socket that we leave open while the app runs."));
+        assert!(!covers(c, "The phone polls the server every few seconds for new messages."));
+    }
+
+    #[test]
+    fn hyphen_and_space_variants_fold() {
+        for text in ["We fan out on write to each inbox.", "We fan-out on write.", "We use fanout on write."]
+        {
+            assert!(covers(&["fan-out"], text), "fan-out vs {text}");
+            assert!(covers(&["fanout"], text), "fanout vs {text}");
+            assert!(covers(&["fan out"], text), "fan out vs {text}");
+        }
+        assert!(covers(
+            &["read-through cache"],
+            "Profiles sit behind a readthrough cache that we fill on a miss."
+        ));
+        assert!(covers(&["email"], "We send an e-mail to the user when the job ends."));
+        assert!(covers(&["e-mail"], "We send an email to the user when the job ends."));
+        assert!(covers(&["web socket"], "The client opens a WebSocket to the gateway."));
+    }
+
+    #[test]
+    fn plurals_and_word_forms_fold() {
+        assert!(covers(&["retry"], "Failed sends are retried with a delay."));
+        assert!(covers(&["retries"], "The worker is retrying the send."));
+        assert!(covers(&["shard"], "The table is sharded by user id."));
+        assert!(covers(&["sharding"], "We split the data into shards by user id."));
+        assert!(covers(&["queue"], "Requests are queued until a worker is free."));
+        assert!(covers(&["caching"], "Hot profiles are cached in memory for speed."));
+        assert!(covers(&["read receipt"], "The app sends read receipts when the chat opens."));
+    }
+
+    #[test]
+    fn case_punctuation_and_markdown_are_ignored() {
+        let v = judge(
+            &one(&["consistent hashing"]),
+            "We place keys with **Consistent** `hashing`, so adding a node moves few keys.",
+        );
+        assert!(v.covered);
+        assert_eq!(
+            v.evidence.as_deref(),
+            Some("We place keys with **Consistent** `hashing`, so adding a node moves few keys."),
+            "evidence is the original sentence"
+        );
+    }
+
+    #[test]
+    fn a_phrase_keeps_its_order_and_its_sentence() {
+        let c = &["read receipt"];
+        assert!(
+            covers(c, "We send the read and the receipt together to the sender."),
+            "two fillers are fine"
+        );
+        assert!(!covers(c, "We read it later; the delivery receipt goes to the sender."), "too far apart");
+        assert!(!covers(c, "The receipt is read by the sender."), "wrong order");
+        assert!(!covers(c, "Users read messages. A receipt goes back."), "across sentences");
+    }
+
+    #[test]
+    fn plus_parts_must_share_a_sentence_in_any_order() {
+        let c = &["retry + backoff"];
+        assert!(covers(
+            c,
+            "With exponential backoff between attempts, the client will retry up to five times."
+        ));
+        assert!(!covers(c, "The client will retry. We also add backoff to the queue consumer."));
+    }
+
+    #[test]
+    fn a_bare_list_of_nouns_earns_a_quarter() {
+        let d = one(&["kafka"]);
+        for text in [
+            "Kafka, Redis, Cassandra, sharding, WebSocket, CDN.",
+            "We use Kafka, Redis, Cassandra, sharding, WebSocket and CDN.",
+            "- Kafka\n- Redis\n- Cassandra",
+            "### Kafka",
+        ] {
+            let v = judge(&d, text);
+            assert!(!v.covered, "{text}");
+            assert!((v.credit - BARE_CREDIT).abs() < f64::EPSILON, "{text}: {}", v.credit);
+            assert!(v.comment.as_deref().is_some_and(|c| c.contains("bare list")), "{text}");
+            assert!(v.evidence.is_some());
+        }
+        let v = judge(&d, "- Kafka\n- Writes go through Kafka so a slow consumer never blocks the API.");
+        assert!(v.covered, "a reasoned mention anywhere earns full credit");
+        assert_eq!(
+            v.evidence.as_deref(),
+            Some("Writes go through Kafka so a slow consumer never blocks the API.")
+        );
+    }
+
+    #[test]
+    fn concept_words_are_not_reasoning_for_each_other() {
+        // A list of multi-word concepts is still a list, even if the concepts contain verbs.
+        let d = design(&[
+            item("a", "deep-dive", 3, "core", &["deliver when they reconnect"]),
+            item("b", "deep-dive", 3, "core", &["connection + stays open"]),
+        ]);
+        let answers =
+            Answers::from_markdown("## Deep dive\n- deliver when they reconnect\n- connection stays open\n");
+        let card = RubricGrader.grade(&d, &answers);
+        for v in &card.phase(Phase::DeepDive).unwrap().items {
+            assert!(!v.covered, "{v:?}");
+            assert!(v.credit > 0.0);
+        }
+    }
+
+    #[test]
+    fn a_stuffed_answer_scores_far_below_a_reasoned_one_of_the_same_length() {
+        let d = design(&[
+            item("queue", "deep-dive", 4, "core", &["kafka", "message queue"]),
+            item("cache", "deep-dive", 3, "core", &["redis", "cache"]),
+            item("shard", "deep-dive", 4, "senior", &["sharding", "partition by"]),
+            item("push", "deep-dive", 5, "core", &["websocket", "socket + open"]),
+            item("cdn", "deep-dive", 2, "senior", &["cdn"]),
+            item("dedupe", "deep-dive", 3, "staff", &["idempotency", "dedupe"]),
+        ]);
+        let reasoned = "Writes go into Kafka so bursts never reach the database directly. \
+            Profiles are read from Redis because they change rarely. \
+            The inbox table is sharded by user id, which keeps one user on one node. \
+            Each phone keeps a WebSocket open, and we push over it. \
+            Media is served from a CDN near the user. \
+            Consumers dedupe on the message id, so a retried send is shown once.";
+        let words = reasoned.split_whitespace().count();
+        let mut stuffed = String::new();
+        while stuffed.split_whitespace().count() < words {
+            stuffed.push_str("Kafka, Redis, sharding, WebSocket, CDN, idempotency, message queue, cache.\n");
+        }
+        let grade = |text: &str| {
+            RubricGrader.grade(&d, &Answers::from_markdown(&format!("## Deep dive\n{text}"))).score
+        };
+        let (r, s) = (grade(reasoned), grade(&stuffed));
+        assert!((r - 100.0).abs() < f64::EPSILON, "reasoned {r}");
+        assert!(s < 35.0, "stuffed {s}");
+        assert!(r - s > 50.0, "reasoned {r} vs stuffed {s}");
+    }
+
+    fn estimate_design(unit: &str, min: f64, max: f64) -> Design {
+        let mut it = item(
+            "est",
+            "deep-dive",
+            3,
+            "core",
+            &["messages per second", "peak + messages", "storage per year"],
+        );
+        let _ = write!(it, "[items.estimate]\nmin = {min:?}\nmax = {max:?}\nunit = {unit:?}\n");
+        design(&[it])
+    }
+
+    #[test]
+    fn estimates_count_within_the_order_of_magnitude() {
+        let d = estimate_design("per-second", 5e5, 5e6);
+        let v = judge(&d, "At peak that is about 700k messages per second.");
+        assert!(v.covered, "{v:?}");
+        let v = judge(&d, "Peak: 60 billion messages a day, so roughly 2M at the busiest hour.");
+        assert!(v.covered, "per-day figures are converted: {v:?}");
+        let v = judge(&d, "The peak is high.\nWe get 1.4 million messages per second then.");
+        assert!(v.covered, "a figure in the next sentence counts: {v:?}");
+    }
+
+    #[test]
+    fn an_estimate_off_by_1000x_earns_nothing_and_is_quoted() {
+        let d = estimate_design("per-second", 5e5, 5e6);
+        let v = judge(&d, "At peak we see about 700 messages per second.");
+        assert!(!v.covered);
+        assert!(v.credit.abs() < f64::EPSILON);
+        let c = v.comment.expect("a comment");
+        assert!(c.contains("figure off") && c.contains("700 messages per second"), "{c}");
+        assert!(c.contains("500k/s"), "the expected range is shown: {c}");
+    }
+
+    #[test]
+    fn estimates_need_a_compatible_unit() {
+        let d = estimate_design("per-second", 5e5, 5e6);
+        let v = judge(&d, "Messages per second at peak need 2 TB of buffer.");
+        assert!(!v.covered);
+        assert!(v.comment.unwrap().contains("no figure with a compatible unit"));
+        let d = estimate_design("bytes", 1e14, 1e15);
+        assert!(
+            judge(&d, "Storage per year is 2 PB/year of chat history, before replication.").covered,
+            "as written"
+        );
+        assert!(!judge(&d, "Storage per year is 2 GB, tiny.").covered);
+    }
+
+    #[test]
+    fn same_input_same_score_always() {
+        let d = design(&[
+            item("a", "requirements", 3, "core", &["read receipt"]),
+            item("b", "high-level", 5, "core", &["websocket"]),
+            item("c", "deep-dive", 2, "senior", &["kafka"]),
+        ]);
+        let text = "## Requirements\nUsers see read receipts.\n## HLD\nKafka, WebSocket, Redis\n## Deep dive\nWe use Kafka to buffer.";
+        let a = RubricGrader.grade(&d, &Answers::from_markdown(text));
+        for _ in 0..5 {
+            assert_eq!(RubricGrader.grade(&d, &Answers::from_markdown(text)), a);
+        }
+        let fresh = CompiledRubric::new(&d.rubric).grade(&d, &Answers::from_markdown(text));
+        assert_eq!(fresh, a, "the cache changes nothing");
+    }
+
+    #[test]
+    fn scores_follow_weights_credits_and_hints() {
+        let d = design(&[
+            item("heavy", "deep-dive", 3, "core", &["kafka"]),
+            item("light", "deep-dive", 1, "core", &["redis"]),
+        ]);
+        let mut answers = Answers::from_markdown("## Deep dive\nWe put every write through Kafka first.");
+        let card = RubricGrader.grade(&d, &answers);
+        assert!((card.score - 75.0).abs() < 1e-9, "{}", card.score);
+        assert!((card.phase(Phase::DeepDive).unwrap().score - 75.0).abs() < 1e-9);
+        assert!(card.phase(Phase::Requirements).unwrap().score.abs() < 1e-9, "no items: 0");
+        answers.hints_used = 2;
+        let card = RubricGrader.grade(&d, &answers);
+        assert!((card.score - 71.0).abs() < 1e-9, "{}", card.score);
+        assert!(card.warnings.iter().any(|w| w.contains("2 hints used")));
+        let bare = RubricGrader.grade(&d, &Answers::from_markdown("## Deep dive\nKafka, Redis, Cassandra"));
+        assert!((bare.score - 25.0).abs() < 1e-9, "{}", bare.score);
+        assert_eq!(card.next.len(), 1, "only the missed item: {:?}", card.next);
+        assert!(card.next[0].starts_with("Does light."));
+    }
+
+    #[test]
+    fn whole_answers_are_graded_against_every_phase_and_say_so() {
+        let d = design(&[
+            item("a", "requirements", 3, "core", &["read receipt"]),
+            item("b", "trade-offs", 3, "core", &["kafka"]),
+        ]);
+        let answers =
+            Answers::from_markdown("Users see read receipts. We buffer writes in Kafka so spikes wait.");
+        let card = RubricGrader.grade(&d, &answers);
+        assert!(card.whole_answer);
+        assert!(card.warnings.iter().any(|w| w.contains("graded as a whole")));
+        assert!((card.score - 100.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn missing_items_come_most_important_first() {
+        let d = design(&[
+            item("staff5", "deep-dive", 5, "staff", &["zzz"]),
+            item("core3", "deep-dive", 3, "core", &["yyy"]),
+            item("core5", "deep-dive", 5, "core", &["xxx"]),
+            item("senior5", "deep-dive", 5, "senior", &["www"]),
+            item("covered", "deep-dive", 5, "core", &["kafka"]),
+            item("other-phase", "requirements", 5, "core", &["vvv"]),
+        ]);
+        let ids: Vec<&str> = missing(&d, Phase::DeepDive, "We send writes through Kafka.")
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
+        assert_eq!(ids, ["core5", "senior5", "staff5", "core3"]);
+        let ids: Vec<&str> =
+            missing(&d, Phase::DeepDive, "Kafka, Redis, CDN").iter().map(|i| i.id.as_str()).collect();
+        assert!(ids.contains(&"covered"), "a bare mention is still missing: {ids:?}");
+    }
 }

@@ -2,6 +2,7 @@
 //! plain shell for pipes, and scorecard rendering. Renderers return `String`s so tests assert on
 //! bytes; only `interactive` and `plain` write to the terminal.
 
+pub mod checklist;
 pub mod interactive;
 pub mod plain;
 pub mod progress;

@@ -1,23 +1,482 @@
-//! Rendering a scorecard for the terminal and as Markdown.
+//! Rendering a scorecard (and, for `review`, the transcript it grades) for the terminal, as plain
+//! text, or as Markdown for sharing.
+//!
+//! One layout in two dialects: [`render_markdown`] writes Markdown (also fed to termimad for a
+//! colour terminal), the plain renderer writes the same content as wrapped text with ASCII bars and
+//! marks (`[x]` covered, `[~]` named only in a bare list, `[ ]` missed) for pipes and `NO_COLOR`.
+//! Everything renders into a `String`; nothing here prints, reads the clock or grades.
 
 use std::fmt::Write as _;
 
-use crate::catalog::Design;
-use crate::grade::Scorecard;
+use crate::catalog::{Design, Item, Phase};
+use crate::grade::selfscore::Calibration;
+use crate::grade::{ItemVerdict, Scorecard};
+use crate::transcript::{Ended, PhaseRecord, Transcript};
 
-/// A plain-text scorecard.
+/// How to render: the width to wrap to, and whether colour (termimad styling) may be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOpts {
+    pub width: usize,
+    pub color: bool,
+}
+
+impl RenderOpts {
+    /// Plain text at `width` columns.
+    pub fn plain(width: usize) -> Self {
+        Self { width, color: false }
+    }
+}
+
+/// The scorecard for the terminal: styled with termimad when `opts.color`, else plain text.
+/// Time per phase and hints come from `transcript` when given.
+pub fn render(
+    card: &Scorecard,
+    design: &Design,
+    transcript: Option<&Transcript>,
+    opts: RenderOpts,
+) -> String {
+    if opts.color {
+        styled(&render_markdown(card, design, transcript), opts.width)
+    } else {
+        plain(card, design, transcript, opts.width.max(40))
+    }
+}
+
+/// The plain scorecard at 100 columns, without timings: kept for callers written against the
+/// first skeleton (the session's end screen); new code calls [`render`].
 pub fn render_text(card: &Scorecard, design: &Design) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Scorecard — {} — {:.0}/100 — {} ({})",
-        design.title(),
-        card.score,
-        card.verdict,
-        card.grader
-    );
+    render(card, design, None, RenderOpts::plain(100))
+}
+
+/// Markdown through termimad's default skin.
+pub fn styled(markdown: &str, width: usize) -> String {
+    let skin = termimad::MadSkin::default();
+    skin.text(markdown, Some(width.max(40))).to_string()
+}
+
+/// How an item fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Covered,
+    Bare,
+    Missed,
+}
+
+fn mark(v: &ItemVerdict) -> Mark {
+    if v.covered {
+        Mark::Covered
+    } else if v.credit > 0.0 {
+        Mark::Bare
+    } else {
+        Mark::Missed
+    }
+}
+
+/// `mm:ss`.
+fn clock(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// "6:12 of 8:00 (0:40 over)" for a phase record.
+fn time_used(rec: &PhaseRecord) -> String {
+    let mut s = format!("{} of {}", clock(rec.used_secs), clock(rec.budget_secs));
+    let over = if rec.overtime_secs > 0.0 { rec.overtime_secs } else { rec.used_secs - rec.budget_secs };
+    if over >= 1.0 {
+        let _ = write!(s, " ({} over)", clock(over));
+    }
+    if rec.ended == Some(Ended::TimeUp) {
+        s.push_str(", time up");
+    }
+    s
+}
+
+fn bar(score: f64, cells: usize, full: char, empty: char) -> String {
+    let filled = ((score.clamp(0.0, 100.0) / 100.0) * cells as f64).round() as usize;
+    let mut s = String::with_capacity(cells * 3);
+    s.extend(std::iter::repeat_n(full, filled));
+    s.extend(std::iter::repeat_n(empty, cells - filled));
+    s
+}
+
+fn headline(card: &Scorecard) -> String {
+    format!("{:.1}/100 · {} · level {}", card.score, card.verdict, card.level)
+}
+
+fn grader_line(card: &Scorecard) -> String {
+    let mut s = format!("graded by {}", card.grader);
+    if let Some(m) = &card.model {
+        let _ = write!(s, " ({m})");
+    }
+    if card.rubric_version > 0 {
+        let _ = write!(s, ", rubric v{}", card.rubric_version);
+    }
+    if let Some(at) = card.graded_at {
+        let _ = write!(s, ", {}", at.format("%Y-%m-%d %H:%M UTC"));
+    }
+    s
+}
+
+fn hints_line(card: &Scorecard, transcript: Option<&Transcript>) -> Option<String> {
+    let hints = transcript.map_or(card.hints_used, Transcript::hints_used).max(card.hints_used);
+    (hints > 0).then(|| {
+        let cost = crate::grade::verdict::hint_penalty(hints);
+        let s = if hints == 1 { "" } else { "s" };
+        format!("{hints} hint{s} used ({cost:.1} points off)")
+    })
+}
+
+/// The Markdown scorecard (`review --format md`, and the source of the styled terminal view).
+pub fn render_markdown(card: &Scorecard, design: &Design, transcript: Option<&Transcript>) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Scorecard: {}\n", design.title());
+    let _ = writeln!(md, "**{}** · {}\n", headline(card), grader_line(card));
+    for w in &card.warnings {
+        let _ = writeln!(md, "> ⚠ {w}");
+    }
+    if !card.warnings.is_empty() {
+        md.push('\n');
+    }
+    let timed = transcript.is_some();
+    md.push_str(if timed {
+        "| Phase | Score | | Time |\n|:-|-:|:-|:-|\n"
+    } else {
+        "| Phase | Score | |\n|:-|-:|:-|\n"
+    });
     for p in &card.phases {
-        let _ = writeln!(out, "  {:<18} {:>5.1}", p.phase.title(), p.score);
+        let _ = write!(md, "| {} | {:.1} | {} |", p.phase.title(), p.score, bar(p.score, 10, '█', '░'));
+        if let Some(rec) = transcript.and_then(|t| t.phase(p.phase)) {
+            let _ = write!(md, " {} |", time_used(rec));
+        } else if timed {
+            md.push_str(" |");
+        }
+        md.push('\n');
+    }
+    md.push('\n');
+    if let Some(h) = hints_line(card, transcript) {
+        let _ = writeln!(md, "{h}\n");
+    }
+    for p in &card.phases {
+        let _ = writeln!(md, "## {} · {:.1}\n", p.phase.title(), p.score);
+        for v in &p.items {
+            let item = design.item(&v.id);
+            let text = item.map_or(v.id.as_str(), |i| i.text.trim());
+            match mark(v) {
+                Mark::Covered => {
+                    let _ = writeln!(md, "* ✓ {text}");
+                    if let Some(e) = &v.evidence {
+                        let _ = writeln!(md, "> “{}”", e.trim());
+                    }
+                }
+                Mark::Bare => {
+                    let _ = writeln!(md, "* ◐ {text} *({:.0}% credit: only named)*", v.credit * 100.0);
+                    if let Some(e) = &v.evidence {
+                        let _ = writeln!(md, "> “{}”", e.trim());
+                    }
+                    if let Some(i) = item {
+                        let _ = writeln!(md, "> *Why it matters:* {}", i.why.trim());
+                    }
+                }
+                Mark::Missed => {
+                    let _ = writeln!(md, "* ✗ {text}");
+                    if let Some(i) = item {
+                        let _ = writeln!(md, "> *Why it matters:* {}", i.why.trim());
+                        let _ = writeln!(md, "> *Probe:* {}", i.probe.trim());
+                    }
+                }
+            }
+            if let Some(c) =
+                v.comment.as_deref().filter(|c| mark(v) != Mark::Bare || !c.starts_with("only named"))
+            {
+                let _ = writeln!(md, "> *Note:* {}", c.trim());
+            }
+        }
+        md.push('\n');
+    }
+    if let Some(f) = &card.feedback {
+        let _ = writeln!(md, "## Feedback\n\n{}\n", f.trim());
+    }
+    if !card.next.is_empty() {
+        md.push_str("## Work on next\n\n");
+        for (i, n) in card.next.iter().enumerate() {
+            let _ = writeln!(md, "{}. {n}", i + 1);
+        }
+        md.push('\n');
+    }
+    md
+}
+
+/// Wrap `text` to `width`, the first line after `first`, the rest after `rest` (both indents).
+fn wrap_into(out: &mut String, text: &str, width: usize, first: &str, rest: &str) {
+    let mut line = String::from(first);
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if !empty && len + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(rest);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+fn plain(card: &Scorecard, design: &Design, transcript: Option<&Transcript>, width: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Scorecard: {} ({})", design.title(), grader_line(card));
+    let _ = writeln!(out, "Score {}\n", headline(card));
+    for w in &card.warnings {
+        wrap_into(&mut out, w, width, "! ", "  ");
+    }
+    if !card.warnings.is_empty() {
+        out.push('\n');
+    }
+    out.push_str("Phases\n");
+    for p in &card.phases {
+        let _ = write!(out, "  {:<18} {:>5.1}  [{}]", p.phase.title(), p.score, bar(p.score, 20, '#', '-'));
+        if let Some(rec) = transcript.and_then(|t| t.phase(p.phase)) {
+            let _ = write!(out, "  {}", time_used(rec));
+        }
+        out.push('\n');
+    }
+    if let Some(h) = hints_line(card, transcript) {
+        let _ = writeln!(out, "  {h}");
+    }
+    for p in &card.phases {
+        let _ = writeln!(out, "\n{} ({:.1})", p.phase.title(), p.score);
+        for v in &p.items {
+            let item: Option<&Item> = design.item(&v.id);
+            let text = item.map_or(v.id.as_str(), |i| i.text.trim());
+            match mark(v) {
+                Mark::Covered => {
+                    wrap_into(&mut out, text, width, "  [x] ", "      ");
+                    if let Some(e) = &v.evidence {
+                        wrap_into(&mut out, &format!("\"{}\"", e.trim()), width, "      ", "       ");
+                    }
+                }
+                Mark::Bare => {
+                    let t = format!("{text} (only named: {:.0}% credit)", v.credit * 100.0);
+                    wrap_into(&mut out, &t, width, "  [~] ", "      ");
+                    if let Some(e) = &v.evidence {
+                        wrap_into(&mut out, &format!("\"{}\"", e.trim()), width, "      ", "       ");
+                    }
+                    if let Some(i) = item {
+                        wrap_into(&mut out, i.why.trim(), width, "      why: ", "           ");
+                    }
+                }
+                Mark::Missed => {
+                    wrap_into(&mut out, text, width, "  [ ] ", "      ");
+                    if let Some(i) = item {
+                        wrap_into(&mut out, i.why.trim(), width, "      why: ", "           ");
+                        wrap_into(&mut out, i.probe.trim(), width, "      probe: ", "             ");
+                    }
+                }
+            }
+            if let Some(c) =
+                v.comment.as_deref().filter(|c| mark(v) != Mark::Bare || !c.starts_with("only named"))
+            {
+                wrap_into(&mut out, c.trim(), width, "      note: ", "            ");
+            }
+        }
+    }
+    if let Some(f) = &card.feedback {
+        out.push_str("\nFeedback\n");
+        wrap_into(&mut out, f.trim(), width, "  ", "  ");
+    }
+    if !card.next.is_empty() {
+        out.push_str("\nWork on next\n");
+        for (i, n) in card.next.iter().enumerate() {
+            wrap_into(&mut out, n, width, &format!("  {}. ", i + 1), "     ");
+        }
     }
     out
+}
+
+/// A saved session as Markdown: prompts, answers, clarifying questions, follow-ups, the curveball
+/// and the answer to it, hints and timings, phase by phase.
+pub fn transcript_markdown(t: &Transcript) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# {} · {}\n", t.design_title, t.id);
+    let status = match t.status {
+        crate::transcript::Status::Finished => "finished",
+        crate::transcript::Status::InProgress => "in progress",
+        crate::transcript::Status::Quit => "left early",
+    };
+    let _ = writeln!(
+        md,
+        "Started {} · {} minutes · {status}{}{}\n",
+        t.started_at.format("%Y-%m-%d %H:%M UTC"),
+        trim_minutes(t.minutes),
+        if t.self_score { " · self-scored" } else { "" },
+        if t.soft_timer { " · soft timer" } else { "" },
+    );
+    for phase in Phase::ALL {
+        let Some(rec) = t.phase(phase) else { continue };
+        let _ = writeln!(md, "## {} · {}\n", phase.title(), time_used(rec));
+        for line in rec.prompt.trim().lines() {
+            let _ = writeln!(md, "> {line}");
+        }
+        md.push('\n');
+        for q in &rec.questions {
+            let _ = writeln!(md, "**You asked:** {}  ", q.question.trim());
+            let _ = writeln!(md, "**Interviewer:** {}\n", q.answer.trim());
+        }
+        if rec.answer.trim().is_empty() {
+            md.push_str("*(no answer)*\n\n");
+        } else {
+            let _ = writeln!(md, "{}\n", rec.answer.trim());
+        }
+        for f in &rec.followups {
+            let _ = writeln!(md, "**Follow-up:** {}\n", f.question.trim());
+            if f.answer.trim().is_empty() {
+                md.push_str("*(no answer)*\n\n");
+            } else {
+                let _ = writeln!(md, "{}\n", f.answer.trim());
+            }
+        }
+        if let Some(c) = &rec.curveball {
+            let _ = writeln!(md, "**Curveball** at {}: {}\n", clock(c.at_secs), c.text.trim());
+            if c.answer.trim().is_empty() {
+                md.push_str("*(no answer)*\n\n");
+            } else {
+                let _ = writeln!(md, "{}\n", c.answer.trim());
+            }
+        }
+        if !rec.hints.is_empty() {
+            md.push_str("**Hints shown:**\n");
+            for h in &rec.hints {
+                let _ = writeln!(md, "- {}", h.trim());
+            }
+            md.push('\n');
+        }
+    }
+    md
+}
+
+fn trim_minutes(m: f64) -> String {
+    if (m - m.round()).abs() < 1e-9 { format!("{m:.0}") } else { format!("{m:.1}") }
+}
+
+/// The calibration between a self score and the rubric grader's, as text (or Markdown styled by
+/// termimad when `opts.color`).
+pub fn render_calibration(
+    design: &Design,
+    yours: &Scorecard,
+    grader: &Scorecard,
+    cal: &Calibration,
+    opts: RenderOpts,
+) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "Your score: {}", headline(yours));
+    let _ = writeln!(md, "Rubric grader: {}", headline(grader));
+    if cal.items.is_empty() {
+        md.push_str("No item was ticked either way, so there is nothing to compare.\n");
+        return finish(&md, opts);
+    }
+    let _ = writeln!(
+        md,
+        "You and the grader agree on {:.1}% of the {} items you ticked or left.\n",
+        cal.agreement,
+        cal.items.len()
+    );
+    md.push_str("By category:\n");
+    for c in &cal.categories {
+        let _ = writeln!(
+            md,
+            "- {}: {} (agree {}, over-confident {}, under-confident {})",
+            c.category,
+            c.leaning(),
+            c.agree,
+            c.over,
+            c.under
+        );
+    }
+    let over: Vec<_> = cal.items.iter().filter(|c| c.yours && !c.grader).collect();
+    let under: Vec<_> = cal.items.iter().filter(|c| !c.yours && c.grader).collect();
+    let text = |id: &str| design.item(id).map_or_else(|| id.to_string(), |i| i.text.trim().to_string());
+    if !over.is_empty() {
+        md.push_str("\nYou ticked, the grader found no evidence:\n");
+        for c in over {
+            let _ = writeln!(md, "- {}", text(&c.id));
+        }
+    }
+    if !under.is_empty() {
+        md.push_str("\nThe grader found, you did not tick:\n");
+        for c in under {
+            let _ = writeln!(md, "- {}", text(&c.id));
+        }
+    }
+    finish(&md, opts)
+}
+
+fn finish(md: &str, opts: RenderOpts) -> String {
+    if opts.color {
+        styled(md, opts.width)
+    } else {
+        let mut out = String::new();
+        for line in md.lines() {
+            if let Some(rest) = line.strip_prefix("- ") {
+                wrap_into(&mut out, rest, opts.width.max(40), "  - ", "    ");
+            } else if line.is_empty() {
+                out.push('\n');
+            } else {
+                wrap_into(&mut out, line, opts.width.max(40), "", "  ");
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::grade::rubric::RubricGrader;
+    use crate::grade::{Answers, Grader};
+
+    fn design() -> Design {
+        Catalog::builtin().find("whatsapp").expect("built-in whatsapp").clone()
+    }
+
+    fn card(design: &Design, md: &str) -> Scorecard {
+        RubricGrader.grade(design, &Answers::from_markdown(md))
+    }
+
+    #[test]
+    fn plain_shows_bars_marks_evidence_and_probes() {
+        let d = design();
+        let first = &d.rubric.items[0];
+        let md = format!("## Requirements\nWe must support {} because users expect it.\n", first.concepts[0]);
+        let c = card(&d, &md);
+        let out = render(&c, &d, None, RenderOpts::plain(100));
+        assert!(out.contains("[x] "), "{out}");
+        assert!(out.contains("because users expect it"), "{out}");
+        assert!(out.contains("[ ] "), "{out}");
+        assert!(out.contains("probe: "), "{out}");
+        let row = out.lines().find(|l| l.trim_start().starts_with("Requirements ")).expect("a phase row");
+        assert!(row.contains("[#") && row.ends_with("-]"), "a partly filled bar: {row}");
+        assert!(out.contains("Work on next"), "{out}");
+        assert!(!out.contains('\u{1b}'), "no escape codes in plain output");
+        assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+    }
+
+    #[test]
+    fn whole_answers_and_bare_lists_show_their_warnings() {
+        let d = design();
+        let concepts: Vec<&str> = d.rubric.items.iter().map(|i| i.concepts[0].as_str()).collect();
+        let c = card(&d, &concepts.join(", "));
+        let out = render(&c, &d, None, RenderOpts::plain(80));
+        assert!(out.contains("graded as a whole"), "{out}");
+        assert!(out.contains("[~] "), "{out}");
+        let md = render_markdown(&c, &d, None);
+        assert!(md.contains("> ⚠"), "{md}");
+        assert!(md.contains("| Requirements |"), "{md}");
+    }
 }

@@ -1,0 +1,359 @@
+//! Normalisation shared by rubric concepts and answers, so both sides fold the same way: case,
+//! punctuation and Markdown ignored (they are separators), hyphen/space variants left to the matcher
+//! (`fan-out`, `fan out` and `fanout` become `fan`,`out` or `fanout`, which the matcher joins and
+//! splits), and a light stemmer that folds plurals and common word forms
+//! (retry/retries/retried/retrying → `retry`, shard/shards/sharded/sharding → `shard`,
+//! queue/queues/queued/queueing → `queu`, cache/caches/cached/caching → `cach`).
+//!
+//! It also cuts an answer into *units* (sentences, list items, headings, table rows) and units
+//! into *segments* (comma-separated parts), the structure the bare-list rule needs.
+//!
+//! Pure functions over strings: no I/O, no allocation beyond the returned values, no state.
+
+use std::ops::Range;
+
+/// Stem one lowercase word in place. Words of three letters or fewer, words that are not ASCII and
+/// numbers (`230k`, `3x`) are left alone. Stems are not English words (`cache` → `cach`); they only
+/// need to agree between a concept and an answer.
+pub fn stem_in_place(s: &mut String) {
+    if s.len() <= 3 || !s.is_ascii() || s.as_bytes()[0].is_ascii_digit() {
+        return;
+    }
+    // 1. Plurals and the third person: caches → cach(e), retries → retry, shards → shard.
+    if s.ends_with("sses") {
+        s.truncate(s.len() - 2);
+    } else if s.ends_with("ies") && s.len() > 4 {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if ["xes", "ches", "shes", "zes"].iter().any(|e| s.ends_with(e)) {
+        s.truncate(s.len() - 2);
+    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
+        s.pop();
+    }
+    // 2. Past tense and -ing: retried → retry, sharded → shard, dropping → drop.
+    if s.ends_with("ied") && s.len() > 4 {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if s.ends_with("ed") && !s.ends_with("eed") && has_vowel(&s[..s.len() - 2]) && s.len() - 2 >= 3 {
+        s.truncate(s.len() - 2);
+        undouble(s);
+    } else if s.ends_with("ing") && s.len() - 3 >= 3 && has_vowel(&s[..s.len() - 3]) {
+        s.truncate(s.len() - 3);
+        undouble(s);
+    }
+    // 3. Derivations that rubric phrasings and answers mix freely.
+    if s.ends_with("ization") {
+        s.truncate(s.len() - 5);
+        s.push('e');
+    } else if s.ends_with("ation") && s.len() > 7 {
+        s.truncate(s.len() - 3);
+        s.push('e');
+    }
+    if s.ends_with("ly") && s.len() > 5 {
+        s.truncate(s.len() - 2);
+    }
+    for (from, to) in [("ency", "ent"), ("ancy", "ant")] {
+        if s.ends_with(from) && s.len() > 5 {
+            s.truncate(s.len() - from.len());
+            s.push_str(to);
+            break;
+        }
+    }
+    // 4. A final silent e: cache/caching, store/storing, route/routing meet here.
+    if s.ends_with('e') && s.len() > 3 {
+        s.pop();
+    }
+}
+
+fn has_vowel(s: &str) -> bool {
+    s.bytes().any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+}
+
+/// `dropp` → `drop`, but `poll`, `pass` and `buzz` keep their doubles.
+fn undouble(s: &mut String) {
+    let b = s.as_bytes();
+    if b.len() >= 3 {
+        let (x, y) = (b[b.len() - 2], b[b.len() - 1]);
+        if x == y && !matches!(y, b'l' | b's' | b'z' | b'a' | b'e' | b'i' | b'o' | b'u') {
+            s.pop();
+        }
+    }
+}
+
+/// The stem of one word (lowercased first).
+pub fn stem(word: &str) -> String {
+    let mut s = word.to_lowercase();
+    stem_in_place(&mut s);
+    s
+}
+
+/// A phrase as the stems of its words: `"Fan-out on **write**"` → `["fan", "out", "on", "writ"]`.
+pub fn phrase_stems(phrase: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_word(phrase, |w| out.push(stem(&phrase[w.range])));
+    out
+}
+
+/// A word of the text: its byte range and whether it is glued to its neighbour by a hyphen
+/// (`read-through`, `at-least-once`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub range: Range<usize>,
+    pub hyphen_before: bool,
+}
+
+/// Call `f` for each word of `text`: a maximal run of letters and digits. Everything else
+/// (punctuation, Markdown, apostrophes, underscores) separates words.
+pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
+    let mut start: Option<usize> = None;
+    let mut hyphen_before = false;
+    let mut prev: Option<(usize, char)> = None;
+    let mut prev2: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+                hyphen_before =
+                    prev.is_some_and(|(_, p)| p == '-') && prev2.is_some_and(char::is_alphanumeric);
+            }
+        } else if let Some(s) = start.take() {
+            f(Word { range: s..i, hyphen_before });
+        }
+        prev2 = prev.map(|(_, p)| p);
+        prev = Some((i, c));
+    }
+    if let Some(s) = start {
+        f(Word { range: s..text.len(), hyphen_before });
+    }
+}
+
+/// One unit of an answer: a sentence, a list item, a heading or a table row. `range` is its byte
+/// range in the answer, without the Markdown marker that introduced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitSpan {
+    pub range: Range<usize>,
+}
+
+/// Cut `text` into units. Blank lines, headings, list items, block quotes, table rows and code
+/// fences start a new unit; a line ending with `:` ends one; within a paragraph (soft-wrapped lines
+/// included) a sentence ends at `.`, `!` or `?` followed by a space and a capital letter, a digit
+/// or a Markdown marker (so `e.g. the` and `1.5 PB` stay whole).
+pub fn units(text: &str) -> Vec<UnitSpan> {
+    let mut out = Vec::new();
+    let mut current: Option<Range<usize>> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start();
+        let indent = body.len() - trimmed.len();
+        let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' '));
+        if trimmed.is_empty() || rule || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            flush(&mut current, text, &mut out);
+            continue;
+        }
+        let marker = block_marker(trimmed);
+        if marker.is_some() {
+            flush(&mut current, text, &mut out);
+        }
+        let content_start = line_start + indent + marker.unwrap_or(0);
+        let content_end = line_start + body.len();
+        match &mut current {
+            Some(r) => r.end = content_end,
+            None => current = Some(content_start..content_end),
+        }
+        if trimmed.ends_with(':') || trimmed.starts_with('#') || trimmed.starts_with('|') {
+            flush(&mut current, text, &mut out);
+        }
+    }
+    flush(&mut current, text, &mut out);
+    out
+}
+
+/// The length of a Markdown block marker at the start of a trimmed line (`# `, `- `, `1. `, `> `,
+/// `| `), or `None` for a continuation line.
+fn block_marker(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    if b[0] == b'#' {
+        let n = b.iter().take_while(|c| **c == b'#').count();
+        return Some(n + usize::from(b.get(n) == Some(&b' ')));
+    }
+    if matches!(b[0], b'-' | b'*' | b'+' | b'>') && b.get(1).is_none_or(|c| *c == b' ') {
+        // `**bold** text` is not a bullet; `- item` and `* item` are.
+        return Some(if b.len() > 1 { 2 } else { 1 });
+    }
+    if line.starts_with('•') {
+        return Some('•'.len_utf8());
+    }
+    if b[0] == b'|' {
+        return Some(0);
+    }
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0
+        && digits <= 3
+        && matches!(b.get(digits), Some(b'.' | b')'))
+        && b.get(digits + 1) == Some(&b' ')
+    {
+        return Some(digits + 2);
+    }
+    None
+}
+
+/// Close the paragraph in `current`, cutting it into sentences.
+fn flush(current: &mut Option<Range<usize>>, text: &str, out: &mut Vec<UnitSpan>) {
+    let Some(r) = current.take() else { return };
+    let para = &text[r.clone()];
+    let bytes = para.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            while j < bytes.len()
+                && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b'*' | b'_')
+            {
+                j += 1;
+            }
+            let ws = bytes[j..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+            if ws > 0 {
+                let next = bytes.get(j + ws).copied();
+                let starts_sentence = next.is_some_and(|c| {
+                    c.is_ascii_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, b'*' | b'`' | b'"' | b'(' | b'_')
+                }) || next.is_some_and(|c| c >= 0x80);
+                if starts_sentence {
+                    push_unit(out, r.start + start, r.start + j);
+                    start = j + ws;
+                    i = start;
+                    continue;
+                }
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    push_unit(out, r.start + start, r.end);
+}
+
+fn push_unit(out: &mut Vec<UnitSpan>, start: usize, end: usize) {
+    if end > start {
+        out.push(UnitSpan { range: start..end });
+    }
+}
+
+/// A unit's text as evidence: the original words, whitespace folded to single spaces, trimmed.
+pub fn evidence(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, w) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Characters that separate the segments of a unit (`Kafka, Redis; CDN | S3`).
+pub fn is_segment_separator(c: char) -> bool {
+    matches!(c, ',' | ';' | '|' | '•')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| stem(w)).collect()
+    }
+
+    fn all_same(words: &[&str]) {
+        let s = stems(words);
+        assert!(s.iter().all(|x| *x == s[0]), "{words:?} stem to {s:?}");
+    }
+
+    #[test]
+    fn word_forms_fold_together() {
+        all_same(&["retry", "retries", "retried", "retrying"]);
+        all_same(&["shard", "shards", "sharded", "sharding"]);
+        all_same(&["queue", "queues", "queued", "queueing", "queuing"]);
+        all_same(&["cache", "caches", "caching", "cached"]);
+        all_same(&["replicate", "replicated", "replication", "replicating"]);
+        all_same(&["consistent", "consistency"]);
+        all_same(&["acknowledge", "acknowledged", "acknowledges", "acknowledging"]);
+        all_same(&["drop", "dropped", "dropping", "drops"]);
+        all_same(&["poll", "polling", "polled"]);
+        all_same(&["route", "routing", "routed", "routes"]);
+    }
+
+    #[test]
+    fn short_words_numbers_and_exceptions_stay() {
+        assert_eq!(stem("Redis"), "redis");
+        assert_eq!(stem("status"), "status");
+        assert_eq!(stem("access"), "access");
+        assert_eq!(stem("qps"), "qps");
+        assert_eq!(stem("230k"), "230k");
+        assert_eq!(stem("used"), "used");
+        assert_ne!(stem("string"), "str");
+    }
+
+    #[test]
+    fn phrases_ignore_case_punctuation_and_markdown() {
+        assert_eq!(phrase_stems("**Read-through** `cache`"), vec!["read", "through", "cach"]);
+        assert_eq!(phrase_stems("## Fan-Out on write!"), vec!["fan", "out", "on", "writ"]);
+        assert_eq!(phrase_stems("server can't read"), vec!["server", "can", "t", "read"]);
+    }
+
+    #[test]
+    fn hyphens_are_remembered() {
+        let text = "at-least-once or fan out";
+        let mut glued = Vec::new();
+        for_each_word(text, |w| glued.push((text[w.range].to_string(), w.hyphen_before)));
+        assert_eq!(glued[1], ("least".into(), true));
+        assert_eq!(glued[2], ("once".into(), true));
+        assert_eq!(glued[4], ("fan".into(), false));
+    }
+
+    fn unit_texts(text: &str) -> Vec<&str> {
+        units(text).into_iter().map(|u| &text[u.range]).collect()
+    }
+
+    #[test]
+    fn units_follow_sentences_and_markdown_blocks() {
+        let text = "## Storage\nWe keep messages in an inbox. It is sharded by\nuser id, e.g. the phone's id.\n\n- Kafka\n- Redis\n1. first step\n> quoted\n\nScale:\n2B users";
+        assert_eq!(
+            unit_texts(text),
+            vec![
+                "Storage",
+                "We keep messages in an inbox.",
+                "It is sharded by\nuser id, e.g. the phone's id.",
+                "Kafka",
+                "Redis",
+                "first step",
+                "quoted",
+                "Scale:",
+                "2B users"
+            ]
+        );
+    }
+
+    #[test]
+    fn decimals_and_abbreviations_do_not_end_sentences() {
+        assert_eq!(
+            unit_texts("About 1.5 PB per year, i.e. a lot. Then more."),
+            vec!["About 1.5 PB per year, i.e. a lot.", "Then more."]
+        );
+    }
+
+    #[test]
+    fn bold_is_not_a_bullet() {
+        assert_eq!(unit_texts("**Inbox** first.\n- then"), vec!["**Inbox** first.", "then"]);
+    }
+
+    #[test]
+    fn evidence_folds_whitespace_only() {
+        assert_eq!(evidence("  It is **sharded** by\n  user id.  "), "It is **sharded** by user id.");
+    }
+}
