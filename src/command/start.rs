@@ -14,9 +14,12 @@ use crate::cli::{GraderKind, LlmArgs, StartArgs};
 use crate::driver::{self, Input};
 use crate::error::{Interrupted, UsageError};
 use crate::grade::Answers;
+use crate::grade::selfscore;
 use crate::session::{Clock, Effect, Event, Options, Outcome, Session, fmt_duration};
+use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
 use crate::terminal::plain::{ChannelLines, PlainShell, spawn_stdin_lines};
+use crate::terminal::scorecard::{self, RenderOpts};
 use crate::terminal::style;
 use crate::transcript::{Ended, Transcript};
 
@@ -200,22 +203,42 @@ fn left_message(t: &Transcript, path: &Path) -> String {
     format!("\nSaved to {}.\nContinue with `mockdesign resume {}`.\n", path.display(), t.id)
 }
 
-/// After the last phase: the time summary, the grade (stored in the transcript), the scorecard.
+/// After the last phase: the grade (stored in the transcript) and the scorecard with time used
+/// per phase against its budget and hints. A self-score session walks the checklist instead, on
+/// the rest of the piped input or on the terminal.
 fn finish(
     ctx: &Ctx,
     mut transcript: Transcript,
     path: &Path,
     grader: Option<GraderKind>,
     llm: &LlmArgs,
-    _rest: Option<ChannelLines>,
+    rest: Option<ChannelLines>,
 ) -> Result<ExitCode> {
     crate::transcript::save(path, &transcript)?;
     let design = ctx.design(&transcript.design)?;
-    let mut out = summary(&transcript);
-    let card = super::grading::grade(ctx, design, &transcript.answers(), grader, llm)?;
-    transcript.scorecards.push(card.clone());
-    crate::transcript::save(path, &transcript)?;
-    out.push_str(&crate::terminal::scorecard::render_text(&card, design));
+    let opts = RenderOpts { width: style::width(), color: style::color_stdout() };
+    let mut out = String::new();
+    if transcript.self_score {
+        super::print(&summary(&transcript))?;
+        let ticks = {
+            let mut stdout = std::io::stdout().lock();
+            match rest {
+                Some(mut lines) => walk_checklist(design, &mut lines, &mut stdout, false)?,
+                None => walk_checklist(design, &mut std::io::stdin().lock(), &mut stdout, true)?,
+            }
+        };
+        let mut card = selfscore::scorecard(design, &ticks, transcript.hints_used());
+        card.graded_at = Some(super::now());
+        transcript.self_ticks = Some(ticks);
+        transcript.scorecards.push(card.clone());
+        crate::transcript::save(path, &transcript)?;
+        out.push_str(&scorecard::render(&card, design, Some(&transcript), opts));
+    } else {
+        let card = super::grading::grade(ctx, design, &transcript.answers(), grader, llm)?;
+        transcript.scorecards.push(card.clone());
+        crate::transcript::save(path, &transcript)?;
+        out.push_str(&scorecard::render(&card, design, Some(&transcript), opts));
+    }
     let _ = writeln!(
         out,
         "\nTranscript: {}\nReview it any time with `mockdesign review {}`.",

@@ -10,8 +10,9 @@ use crate::transcript::Ended;
 pub fn message_markdown(message: &Message) -> String {
     match message {
         Message::Scenario { title, text, minutes } => format!(
-            "# Mock interview: {title}\n\n{text}\n\n*{} minutes in four phases. Type your answer; /next moves on, /help lists the commands.*\n",
-            fmt_minutes(*minutes)
+            "# Mock interview: {title}\n\n{text}\n\n*{} {} in four phases. Type your answer; /next moves on, /help lists the commands.*\n",
+            fmt_minutes(*minutes),
+            if (*minutes - 1.0).abs() < 1e-9 { "minute" } else { "minutes" }
         ),
         Message::PhaseStart { phase, number, text, budget_secs, resumed_used_secs } => {
             let mut md =

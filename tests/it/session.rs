@@ -229,3 +229,28 @@ fn an_interactive_session_in_a_pseudo_terminal() {
     assert_eq!(t["status"], "quit");
     assert_eq!(phase(&t, "requirements")["answer"], "Users chat 1:1 and in groups.");
 }
+
+#[test]
+fn a_self_score_session_advances_on_empty_lines_then_walks_the_checklist() {
+    let design = mockdesign::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
+    let items = design.rubric.items.len();
+    for (tick, expected) in [("y", 100.0), ("n", 0.0)] {
+        let home = Home::new();
+        // Five Enters: four phases, plus one for the curveball the deep dive brings.
+        let input = format!("\n\n\n\n\n{}", format!("{tick}\n").repeat(items));
+        let out = home
+            .cmd()
+            .args(["whatsapp", "--self-score", "--minutes", "5"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let t = home.latest_transcript();
+        assert_eq!(t["self_score"], true);
+        assert_eq!(t["self_ticks"].as_array().unwrap().len(), items);
+        let card = t["scorecards"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(card["grader"], "self");
+        assert_eq!(card["score"].as_f64(), Some(expected), "all {tick}");
+        assert!(stdout(&out).contains(&format!("[{items}/{items}]")), "every item was asked");
+    }
+}
