@@ -3,8 +3,9 @@
 //! whitespace and case) and does not read like an instruction to the grader; unknown ids are
 //! ignored; the score comes from the rubric weights. Rejected verdicts become warnings. Pure.
 
-use crate::catalog::{Design, Level, Phase};
-use crate::grade::{Answers, ItemVerdict, PhaseScore, Scorecard};
+use crate::catalog::{Design, Phase};
+use crate::grade::verdict::{Judged, assemble};
+use crate::grade::{Answers, ItemVerdict, Scorecard};
 
 use super::parse::VerdictSet;
 
@@ -74,54 +75,19 @@ fn excerpt(text: &str) -> String {
     if one.chars().count() > 80 { format!("{}…", one.chars().take(80).collect::<String>()) } else { one }
 }
 
-fn pct(earned: f64, total: f64) -> f64 {
-    if total <= 0.0 { 0.0 } else { (earned / total * 1000.0).round() / 10.0 }
-}
-
-/// The hiring verdict for a 0–100 score. These bands are this module's own; the rubric grader
-/// should expose its bands so both graders share one definition.
-pub fn verdict_for(score: f64) -> &'static str {
-    match score {
-        s if s >= 80.0 => "strong hire",
-        s if s >= 65.0 => "hire",
-        s if s >= 45.0 => "lean no hire",
-        _ => "no hire",
-    }
-}
-
-/// The level shown: `staff` when at least 70% of core, 60% of senior and 50% of staff weight was
-/// earned; `senior` when 70% of core and 50% of senior; else `mid`. A level with no items counts
-/// as met.
-pub fn level_for(share: impl Fn(Level) -> Option<f64>) -> &'static str {
-    let met = |level, bar| share(level).is_none_or(|s| s >= bar);
-    if met(Level::Core, 0.7) && met(Level::Senior, 0.6) && met(Level::Staff, 0.5) {
-        "staff"
-    } else if met(Level::Core, 0.7) && met(Level::Senior, 0.5) {
-        "senior"
-    } else {
-        "mid"
-    }
-}
-
 /// The scorecard for the verdicts of each graded phase. Phases without a reply (nothing was
 /// answered) score 0 with every item missing.
 pub fn scorecard(design: &Design, answers: &Answers, graded: &[(Phase, VerdictSet)]) -> Scorecard {
     let mut warnings = Vec::new();
-    let mut phases = Vec::new();
     let mut feedback = Vec::new();
-    let (mut earned, mut total) = (0.0, 0.0);
-    let mut by_level = [(0.0_f64, 0.0_f64); 3];
-    let mut missed: Vec<(&crate::catalog::Item, Phase)> = Vec::new();
+    let mut judged: Vec<Judged<'_>> = Vec::new();
     for phase in Phase::ALL {
         let answer = fold(answers.text(phase));
         let set = graded.iter().find(|(p, _)| *p == phase).map(|(_, s)| s);
         if let Some(f) = set.and_then(|s| s.feedback.as_deref()) {
             feedback.push(format!("{}: {}", phase.title(), f.trim()));
         }
-        let (mut p_earned, mut p_total) = (0.0, 0.0);
-        let mut items = Vec::new();
         for item in design.items(phase) {
-            let weight = f64::from(item.weight);
             let verdict = set
                 .and_then(|s| s.verdicts.iter().find(|v| v.id == item.id && v.covered))
                 .or_else(|| set.and_then(|s| s.verdicts.iter().find(|v| v.id == item.id)));
@@ -150,53 +116,23 @@ pub fn scorecard(design: &Design, answers: &Answers, graded: &[(Phase, VerdictSe
                 }
             }
             let covered = accepted.is_some();
-            p_total += weight;
-            let level = &mut by_level[item.level as usize];
-            level.1 += weight;
-            if covered {
-                p_earned += weight;
-                level.0 += weight;
-            } else {
-                missed.push((item, phase));
-            }
-            items.push(ItemVerdict {
-                id: item.id.clone(),
-                covered,
-                credit: if covered { 1.0 } else { 0.0 },
-                evidence: accepted,
-                comment: verdict.and_then(|v| v.comment.clone()),
+            judged.push(Judged {
+                item,
+                verdict: ItemVerdict {
+                    id: item.id.clone(),
+                    covered,
+                    credit: if covered { 1.0 } else { 0.0 },
+                    evidence: accepted,
+                    comment: verdict.and_then(|v| v.comment.clone()),
+                },
+                counted: true,
             });
         }
-        earned += p_earned;
-        total += p_total;
-        phases.push(PhaseScore { phase, score: pct(p_earned, p_total), items });
     }
-    let score = pct(earned, total);
-    missed.sort_by_key(|(item, phase)| (item.level, std::cmp::Reverse(item.weight), phase.index()));
-    Scorecard {
-        design: design.id().to_string(),
-        grader: "llm".into(),
-        score,
-        verdict: verdict_for(score).into(),
-        level: level_for(|l| {
-            let (e, t) = by_level[l as usize];
-            (t > 0.0).then(|| e / t)
-        })
-        .into(),
-        warnings,
-        phases,
-        whole_answer: answers.whole,
-        hints_used: answers.hints_used,
-        next: missed
-            .iter()
-            .take(3)
-            .map(|(item, phase)| format!("{} ({})", item.text, phase.title()))
-            .collect(),
-        rubric_version: design.rubric.version,
-        graded_at: None,
-        model: None,
-        feedback: (!feedback.is_empty()).then(|| feedback.join("\n\n")),
-    }
+    // The same arithmetic, bands and "work on next" as the rubric grader: only the judge differs.
+    let mut card = assemble(design, "llm", &judged, answers.hints_used, answers.whole, warnings);
+    card.feedback = (!feedback.is_empty()).then(|| feedback.join("\n\n"));
+    card
 }
 
 #[cfg(test)]
@@ -277,13 +213,41 @@ mod tests {
     }
 
     #[test]
-    fn bands() {
-        assert_eq!(verdict_for(85.0), "strong hire");
-        assert_eq!(verdict_for(65.0), "hire");
-        assert_eq!(verdict_for(50.0), "lean no hire");
-        assert_eq!(verdict_for(10.0), "no hire");
-        assert_eq!(level_for(|_| Some(1.0)), "staff");
-        assert_eq!(level_for(|l| Some(if l == Level::Staff { 0.0 } else { 1.0 })), "senior");
-        assert_eq!(level_for(|_| Some(0.2)), "mid");
+    fn llm_and_rubric_graders_share_one_scoring() {
+        // Everything shown with evidence: the same verdict band and level as the rubric grader
+        // gives a perfect answer.
+        let d = design();
+        let all: Vec<(Phase, VerdictSet)> = Phase::ALL
+            .iter()
+            .map(|&p| {
+                let verdicts = d
+                    .items(p)
+                    .map(|i| crate::grade::llm::parse::RawVerdict {
+                        id: i.id.clone(),
+                        covered: true,
+                        evidence: Some("every phase answered here".into()),
+                        comment: None,
+                    })
+                    .collect();
+                (p, VerdictSet { verdicts, feedback: None })
+            })
+            .collect();
+        let text = "every phase answered here";
+        let answers = Answers {
+            phases: Phase::ALL
+                .iter()
+                .map(|&phase| crate::grade::PhaseAnswer { phase, text: text.into() })
+                .collect(),
+            whole: false,
+            hints_used: 1,
+        };
+        let card = scorecard(&d, &answers, &all);
+        assert!(
+            (card.score - (100.0 - crate::grade::verdict::HINT_COST)).abs() < 1e-9,
+            "hints cost the same"
+        );
+        assert_eq!(card.verdict, crate::grade::verdict::verdict(card.score, &card.level));
+        assert_eq!(card.level, "staff");
+        assert_eq!(card.grader, "llm");
     }
 }
