@@ -256,7 +256,7 @@ pub fn compiled(rubric: &Rubric) -> Arc<CompiledRubric> {
 
 /// A hash of everything in a rubric that matching depends on.
 fn content_key(rubric: &Rubric) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = Fx::default();
     rubric.id.hash(&mut h);
     for item in &rubric.items {
         item.id.hash(&mut h);
@@ -265,25 +265,50 @@ fn content_key(rubric: &Rubric) -> u64 {
     h.finish()
 }
 
-/// FNV-1a: the vocabulary is looked up once per word of the answer, and the words are short.
+/// A fast non-cryptographic hash (the Fx hash of rustc): the vocabulary is looked up once per
+/// distinct word of the answer, and the keys are short and never attacker-controlled in a way
+/// that matters (a slow lookup is the worst case).
 #[derive(Default)]
-struct Fnv(u64);
+struct Fx(u64);
 
-impl Hasher for Fnv {
+impl Fx {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for Fx {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// What the vocabulary knows about one stem.
 #[derive(Debug, Default, Clone)]
@@ -292,8 +317,8 @@ struct Entry {
     word: u32,
     /// The id of this stem as the second half of a split compound (`out` of `fan out`), or `NONE`.
     tail: u32,
-    /// `(tail id, word id)`: this stem followed by that tail spells that concept word.
-    splits: Vec<(u32, u32)>,
+    /// This stem starts a split compound (see `CompiledRubric::splits`).
+    head: bool,
     /// A reasoning marker.
     marker: bool,
 }
@@ -319,6 +344,8 @@ pub struct CompiledRubric {
     vocab: FastMap<Box<str>, u32>,
     entries: Vec<Entry>,
     words: u32,
+    /// `(head entry, tail id)` → the concept word they spell together (`fan` + `out` → `fanout`).
+    splits: FastMap<(u32, u32), u32>,
     /// Per rubric item, in rubric order.
     items: Vec<Vec<Concept>>,
 }
@@ -331,6 +358,7 @@ impl CompiledRubric {
             vocab: FastMap::default(),
             entries: Vec::new(),
             words: 0,
+            splits: FastMap::default(),
             items: Vec::new(),
         };
         for w in REASONING {
@@ -349,7 +377,7 @@ impl CompiledRubric {
             return *e;
         }
         let id = self.entries.len() as u32;
-        self.entries.push(Entry { word: NONE, tail: NONE, splits: Vec::new(), marker: false });
+        self.entries.push(Entry { word: NONE, tail: NONE, head: false, marker: false });
         self.vocab.insert(stem.into(), id);
         id
     }
@@ -373,8 +401,9 @@ impl CompiledRubric {
                     self.entries[t].tail = t as u32;
                 }
                 let tail_id = self.entries[t].tail;
-                let h = self.entry(&head) as usize;
-                self.entries[h].splits.push((tail_id, id));
+                let h = self.entry(&head);
+                self.entries[h as usize].head = true;
+                self.splits.entry((h, tail_id)).or_insert(id);
             }
         }
         id
@@ -463,37 +492,44 @@ impl CompiledRubric {
     /// concept phrases is still a list.
     fn judge_items(&self, a: &mut Analysis<'_>, items: &[(usize, &Item)]) -> Vec<ItemVerdict> {
         let mut scratch = Scratch::default();
-        let found: Vec<Vec<UnitMatch>> = items
+        let found: Vec<Vec<Hit>> = items
             .iter()
             .map(|(index, _)| {
-                let mut units: Vec<UnitMatch> = Vec::new();
+                let mut hits: Vec<Hit> = Vec::new();
                 for concept in self.items.get(*index).map_or(&[][..], Vec::as_slice) {
-                    a.concept_units(concept, &mut scratch, &mut units);
+                    a.concept_hits(concept, &mut scratch, &mut hits);
                 }
-                units.sort_by_key(|m| m.unit);
-                units
+                hits.sort_unstable();
+                hits.dedup();
+                hits
             })
             .collect();
         a.settle(found.iter().flatten());
-        items.iter().zip(&found).map(|((_, item), units)| a.verdict(item, units)).collect()
+        items.iter().zip(&found).map(|((_, item), hits)| a.verdict(item, hits)).collect()
     }
 }
 
-/// Where a concept (or an item's concepts) matched in one unit: every matched word.
-#[derive(Debug, Clone)]
-struct UnitMatch {
-    unit: u32,
-    toks: Vec<u32>,
+/// One matched word: `(unit, token)`. Lists of hits are kept sorted, so a unit's hits are adjacent.
+type Hit = (u32, u32);
+
+/// The units of a sorted hit list, each with its hits.
+fn by_unit(hits: &[Hit]) -> impl Iterator<Item = (u32, &[Hit])> {
+    hits.chunk_by(|a, b| a.0 == b.0).map(|chunk| (chunk[0].0, chunk))
+}
+
+/// The hits of `unit` in a sorted hit list.
+fn unit_hits(hits: &[Hit], unit: u32) -> &[Hit] {
+    let start = hits.partition_point(|h| h.0 < unit);
+    let end = start + hits[start..].partition_point(|h| h.0 == unit);
+    &hits[start..end]
 }
 
 impl Analysis<'_> {
     /// Count each context's free markers: reasoning words outside every concept match.
-    fn settle<'m>(&mut self, found: impl Iterator<Item = &'m UnitMatch>) {
+    fn settle<'m>(&mut self, found: impl Iterator<Item = &'m Hit>) {
         let mut in_match = vec![false; self.toks.len()];
-        for m in found {
-            for &k in &m.toks {
-                in_match[k as usize] = true;
-            }
+        for &(_, k) in found {
+            in_match[k as usize] = true;
         }
         for (k, t) in self.toks.iter().enumerate() {
             if t.marker && !in_match[k] {
@@ -503,27 +539,27 @@ impl Analysis<'_> {
     }
 
     /// A match reasons when one of its contexts holds a free marker and is not a terse list part.
-    fn reasoned(&self, m: &UnitMatch) -> bool {
-        m.toks.iter().any(|&k| {
+    fn reasoned(&self, hits: &[Hit]) -> bool {
+        hits.iter().any(|&(_, k)| {
             let ctx = self.ctxs[self.toks[k as usize].ctx as usize];
             !ctx.forced_bare && ctx.markers > 0
         })
     }
 
-    fn verdict(&self, item: &Item, units: &[UnitMatch]) -> ItemVerdict {
+    fn verdict(&self, item: &Item, hits: &[Hit]) -> ItemVerdict {
         let mut verdict =
             ItemVerdict { id: item.id.clone(), covered: false, credit: 0.0, evidence: None, comment: None };
         if let Some(e) = &item.estimate {
-            let matched: Vec<u32> = units.iter().map(|m| m.unit).collect();
+            let matched: Vec<u32> = by_unit(hits).map(|(unit, _)| unit).collect();
             return judge_estimate(verdict, e, self, &matched);
         }
-        if let Some(m) = units.iter().find(|m| self.reasoned(m)) {
+        if let Some((unit, _)) = by_unit(hits).find(|(_, h)| self.reasoned(h)) {
             verdict.covered = true;
             verdict.credit = 1.0;
-            verdict.evidence = Some(self.unit_evidence(m.unit));
-        } else if let Some(m) = units.first() {
+            verdict.evidence = Some(self.unit_evidence(unit));
+        } else if let Some(&(unit, _)) = hits.first() {
             verdict.credit = BARE_CREDIT;
-            verdict.evidence = Some(self.unit_evidence(m.unit));
+            verdict.evidence = Some(self.unit_evidence(unit));
             verdict.comment = Some("only named in a bare list, with no reasoning around it".into());
         }
         verdict
@@ -608,7 +644,7 @@ struct Analysis<'t> {
 #[derive(Default)]
 struct Scratch {
     matched: Vec<u32>,
-    part_units: Vec<Vec<UnitMatch>>,
+    part_hits: Vec<Vec<Hit>>,
 }
 
 /// Per-segment facts while analysing one unit.
@@ -631,6 +667,7 @@ impl CompiledRubric {
             index_pos: Vec::new(),
         };
         let mut buf = String::new();
+        let mut seen: FastMap<&'t str, u32> = FastMap::default();
         let mut segs: Vec<Seg> = Vec::new();
         let mut tok_seg: Vec<u32> = Vec::new();
         let mut hyphen_glued: Vec<(bool, bool)> = Vec::new();
@@ -661,10 +698,10 @@ impl CompiledRubric {
                 }
                 prev_end = w.range.end;
                 prev_digits = word.bytes().all(|b| b.is_ascii_digit());
-                buf.clear();
-                buf.extend(word.chars().flat_map(char::to_lowercase));
-                let digit = buf.as_bytes()[0].is_ascii_digit();
-                if !w.hyphen_before && buf != "and" && buf != "or" {
+                let first_byte = word.as_bytes()[0];
+                let digit = first_byte.is_ascii_digit();
+                let conjunction = word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or");
+                if !w.hyphen_before && !conjunction {
                     segs[seg].words += 1;
                 }
                 segs[seg].digit |= digit;
@@ -674,8 +711,17 @@ impl CompiledRubric {
                     }
                 }
                 hyphen_glued.push((w.hyphen_before, digit));
-                stem_in_place(&mut buf);
-                let entry = self.vocab.get(buf.as_str()).copied().unwrap_or(NONE);
+                // Answers repeat their words: stem each distinct spelling once per analysis.
+                let entry = *seen.entry(word).or_insert_with(|| {
+                    buf.clear();
+                    if word.is_ascii() {
+                        buf.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                    } else {
+                        buf.extend(word.chars().flat_map(char::to_lowercase));
+                    }
+                    stem_in_place(&mut buf);
+                    self.vocab.get(buf.as_str()).copied().unwrap_or(NONE)
+                });
                 let (word_id, reason) = match entry {
                     NONE => (NONE, false),
                     e => (self.entries[e as usize].word, self.entries[e as usize].marker),
@@ -705,19 +751,12 @@ impl CompiledRubric {
             }
             // Split compounds: `fan` followed by `out` spells the concept word `fanout`.
             for j in first..a.toks.len().saturating_sub(1) {
-                let e = a.toks[j].entry;
-                if e == NONE || self.entries[e as usize].splits.is_empty() {
-                    continue;
-                }
-                let next = a.toks[j + 1].entry;
-                if next == NONE {
+                let (e, next) = (a.toks[j].entry, a.toks[j + 1].entry);
+                if e == NONE || next == NONE || !self.entries[e as usize].head {
                     continue;
                 }
                 let tail = self.entries[next as usize].tail;
-                if tail == NONE {
-                    continue;
-                }
-                if let Some((_, w)) = self.entries[e as usize].splits.iter().find(|(t, _)| *t == tail) {
+                if let Some(w) = self.splits.get(&(e, tail)) {
                     a.toks[j].alt2 = *w;
                 }
             }
@@ -771,55 +810,46 @@ impl Analysis<'_> {
         &self.index_pos[s..e]
     }
 
-    /// Add the units where `concept` matches (all its parts in one unit) to `out`, merging the
-    /// matched words of a unit already there.
-    fn concept_units(&self, concept: &Concept, scratch: &mut Scratch, out: &mut Vec<UnitMatch>) {
+    /// Add the hits of `concept` to `out`: for every unit where all its parts match, their words.
+    fn concept_hits(&self, concept: &Concept, scratch: &mut Scratch, out: &mut Vec<Hit>) {
         let parts = concept.parts.len();
-        if scratch.part_units.len() < parts {
-            scratch.part_units.resize_with(parts, Vec::new);
+        if scratch.part_hits.len() < parts {
+            scratch.part_hits.resize_with(parts, Vec::new);
         }
         for (p, phrase) in concept.parts.iter().enumerate() {
-            let mut units = std::mem::take(&mut scratch.part_units[p]);
-            units.clear();
-            self.phrase_units(phrase, &mut scratch.matched, &mut units);
-            let empty = units.is_empty();
-            scratch.part_units[p] = units;
+            let mut hits = std::mem::take(&mut scratch.part_hits[p]);
+            hits.clear();
+            self.phrase_hits(phrase, &mut scratch.matched, &mut hits);
+            let empty = hits.is_empty();
+            scratch.part_hits[p] = hits;
             if empty {
                 return;
             }
         }
-        for m in &scratch.part_units[0] {
-            let mut toks = m.toks.clone();
-            let all = scratch.part_units[1..parts].iter().all(|other| {
-                match other.iter().find(|o| o.unit == m.unit) {
-                    Some(o) => {
-                        toks.extend_from_slice(&o.toks);
-                        true
-                    }
-                    None => false,
-                }
-            });
-            if all {
-                match out.iter_mut().find(|o| o.unit == m.unit) {
-                    Some(o) => o.toks.extend_from_slice(&toks),
-                    None => out.push(UnitMatch { unit: m.unit, toks }),
+        let (first, others) = scratch.part_hits.split_at(1);
+        for (unit, hits) in by_unit(&first[0]) {
+            if others[..parts - 1].iter().all(|o| !unit_hits(o, unit).is_empty()) {
+                out.extend_from_slice(hits);
+                for o in &others[..parts - 1] {
+                    out.extend_from_slice(unit_hits(o, unit));
                 }
             }
         }
     }
 
-    /// Every unit where `phrase` matches, with all the words of every alignment there.
-    fn phrase_units(&self, phrase: &Phrase, matched: &mut Vec<u32>, out: &mut Vec<UnitMatch>) {
-        let starts = [self.positions(phrase.words[0]), self.positions(phrase.joined[0])];
-        for &j in starts.iter().flat_map(|s| s.iter()) {
+    /// The hits of every alignment of `phrase`, sorted.
+    fn phrase_hits(&self, phrase: &Phrase, matched: &mut Vec<u32>, out: &mut Vec<Hit>) {
+        let joined = self.positions(phrase.joined[0]);
+        for &j in self.positions(phrase.words[0]).iter().chain(joined) {
             matched.clear();
             let unit = self.toks[j as usize].unit;
             if self.align(phrase, 0, j as usize, unit, true, matched) {
-                match out.iter_mut().find(|o| o.unit == unit) {
-                    Some(o) => o.toks.extend_from_slice(matched),
-                    None => out.push(UnitMatch { unit, toks: matched.clone() }),
-                }
+                out.extend(matched.iter().map(|&k| (unit, k)));
             }
+        }
+        if !joined.is_empty() {
+            out.sort_unstable();
+            out.dedup();
         }
     }
 
