@@ -404,7 +404,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| compiled.grade(black_box(&design), black_box(&answers)));
     });
     c.bench_function("compile a 30-item rubric", |b| {
-        b.iter(|| CompiledRubric::new(black_box(&design.rubric)))
+        b.iter(|| CompiledRubric::new(black_box(&design.rubric)));
     });
     let deep_dive = answers.text(Phase::DeepDive).to_string();
     c.bench_function("missing items of one phase", |b| {
