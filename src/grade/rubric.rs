@@ -310,15 +310,21 @@ impl Hasher for Fx {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
+/// A 64-bit key for a stem (its Fx hash).
+fn stem_key(stem: &str) -> u64 {
+    let mut h = Fx::default();
+    h.write(stem.as_bytes());
+    h.add(0xff);
+    h.finish()
+}
+
+const HEAD_BITS: u64 = 8192;
+
 /// What the vocabulary knows about one stem.
 #[derive(Debug, Default, Clone)]
 struct Entry {
     /// The concept word id, or `NONE`.
     word: u32,
-    /// The id of this stem as the second half of a split compound (`out` of `fan out`), or `NONE`.
-    tail: u32,
-    /// This stem starts a split compound (see `CompiledRubric::splits`).
-    head: bool,
     /// A reasoning marker.
     marker: bool,
 }
@@ -344,8 +350,12 @@ pub struct CompiledRubric {
     vocab: FastMap<Box<str>, u32>,
     entries: Vec<Entry>,
     words: u32,
-    /// `(head entry, tail id)` → the concept word they spell together (`fan` + `out` → `fanout`).
-    splits: FastMap<(u32, u32), u32>,
+    /// `(head stem key, tail stem key)` → the concept word they spell together (`fan` + `out` →
+    /// `fanout`); see [`stem_key`].
+    splits: FastMap<(u64, u64), u32>,
+    /// A bit per `stem_key % HEAD_BITS` of every head in `splits`: most words are no head, and
+    /// this says so without a lookup.
+    heads: Vec<u64>,
     /// Per rubric item, in rubric order.
     items: Vec<Vec<Concept>>,
 }
@@ -359,6 +369,7 @@ impl CompiledRubric {
             entries: Vec::new(),
             words: 0,
             splits: FastMap::default(),
+            heads: vec![0; (HEAD_BITS / 64) as usize],
             items: Vec::new(),
         };
         for w in REASONING {
@@ -377,7 +388,7 @@ impl CompiledRubric {
             return *e;
         }
         let id = self.entries.len() as u32;
-        self.entries.push(Entry { word: NONE, tail: NONE, head: false, marker: false });
+        self.entries.push(Entry { word: NONE, marker: false });
         self.vocab.insert(stem.into(), id);
         id
     }
@@ -391,19 +402,20 @@ impl CompiledRubric {
         let id = self.words;
         self.words += 1;
         self.entries[e].word = id;
-        // `fanout` may be written `fan out`: remember every way to cut the raw word in two.
+        // `fanout` may be written `fan out`: remember every way to cut the raw word in two, by
+        // the hashes of the two stems (no vocabulary entries, so compiling stays cheap).
         if raw.is_ascii() && raw.len() >= 3 {
+            let (mut head, mut tail) = (String::new(), String::new());
             for k in 1..raw.len() {
-                let head = normalize::stem(&raw[..k]);
-                let tail = normalize::stem(&raw[k..]);
-                let t = self.entry(&tail) as usize;
-                if self.entries[t].tail == NONE {
-                    self.entries[t].tail = t as u32;
-                }
-                let tail_id = self.entries[t].tail;
-                let h = self.entry(&head);
-                self.entries[h as usize].head = true;
-                self.splits.entry((h, tail_id)).or_insert(id);
+                head.clear();
+                head.push_str(&raw[..k]);
+                stem_in_place(&mut head);
+                tail.clear();
+                tail.push_str(&raw[k..]);
+                stem_in_place(&mut tail);
+                let h = stem_key(&head);
+                self.heads[(h % HEAD_BITS) as usize / 64] |= 1 << (h % 64);
+                self.splits.entry((h, stem_key(&tail))).or_insert(id);
             }
         }
         id
@@ -617,7 +629,6 @@ struct Tok {
     word: u32,
     /// The concept word this token and the next spell together (`fan` + `out`), or `NONE`.
     alt2: u32,
-    entry: u32,
     unit: u32,
     ctx: u32,
     marker: bool,
@@ -667,7 +678,7 @@ impl CompiledRubric {
             index_pos: Vec::new(),
         };
         let mut buf = String::new();
-        let mut seen: FastMap<&'t str, u32> = FastMap::default();
+        let mut seen: FastMap<&'t str, (u32, u64)> = FastMap::default();
         let mut segs: Vec<Seg> = Vec::new();
         let mut tok_seg: Vec<u32> = Vec::new();
         let mut hyphen_glued: Vec<(bool, bool)> = Vec::new();
@@ -682,6 +693,7 @@ impl CompiledRubric {
             hyphen_glued.clear();
             let mut prev_end = 0;
             let mut prev_digits = false;
+            let mut prev_head: Option<(u64, usize)> = None;
             for_each_word(unit_text, |w| {
                 let gap = &unit_text[prev_end..w.range.start];
                 let word = &unit_text[w.range.clone()];
@@ -712,7 +724,7 @@ impl CompiledRubric {
                 }
                 hyphen_glued.push((w.hyphen_before, digit));
                 // Answers repeat their words: stem each distinct spelling once per analysis.
-                let entry = *seen.entry(word).or_insert_with(|| {
+                let (entry, key) = *seen.entry(word).or_insert_with(|| {
                     buf.clear();
                     if word.is_ascii() {
                         buf.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
@@ -720,13 +732,21 @@ impl CompiledRubric {
                         buf.extend(word.chars().flat_map(char::to_lowercase));
                     }
                     stem_in_place(&mut buf);
-                    self.vocab.get(buf.as_str()).copied().unwrap_or(NONE)
+                    (self.vocab.get(buf.as_str()).copied().unwrap_or(NONE), stem_key(&buf))
                 });
+                // Split compounds: `fan` followed by `out` spells the concept word `fanout`.
+                if let Some((prev_key, prev_tok)) = prev_head {
+                    if let Some(w) = self.splits.get(&(prev_key, key)) {
+                        a.toks[prev_tok].alt2 = *w;
+                    }
+                }
+                let is_head = self.heads[(key % HEAD_BITS) as usize / 64] & (1 << (key % 64)) != 0;
+                prev_head = is_head.then_some((key, a.toks.len()));
                 let (word_id, reason) = match entry {
                     NONE => (NONE, false),
                     e => (self.entries[e as usize].word, self.entries[e as usize].marker),
                 };
-                a.toks.push(Tok { word: word_id, alt2: NONE, entry, unit, ctx: 0, marker: reason || digit });
+                a.toks.push(Tok { word: word_id, alt2: NONE, unit, ctx: 0, marker: reason || digit });
                 tok_seg.push(seg as u32);
             });
             // Hyphen-glued words (`read-through`, `at-least-once`) are part of a name, not reasoning.
@@ -748,17 +768,6 @@ impl CompiledRubric {
             }
             for (k, seg) in tok_seg.iter().enumerate() {
                 a.toks[first + k].ctx = if is_list { ctx_base + seg } else { ctx_base };
-            }
-            // Split compounds: `fan` followed by `out` spells the concept word `fanout`.
-            for j in first..a.toks.len().saturating_sub(1) {
-                let (e, next) = (a.toks[j].entry, a.toks[j + 1].entry);
-                if e == NONE || next == NONE || !self.entries[e as usize].head {
-                    continue;
-                }
-                let tail = self.entries[next as usize].tail;
-                if let Some(w) = self.splits.get(&(e, tail)) {
-                    a.toks[j].alt2 = *w;
-                }
             }
         }
         // Counting sort of (word, position) for `word` and `alt2`.
