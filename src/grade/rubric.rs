@@ -489,10 +489,11 @@ impl CompiledRubric {
         }
         let bare = judged.iter().filter(|j| !j.verdict.covered && j.verdict.credit > 0.0).count();
         if bare > 0 {
-            let (s, were) = if bare == 1 { ("", "was") } else { ("s", "were") };
+            let (s, were, its, each) =
+                if bare == 1 { ("", "was", "its", "it") } else { ("s", "were", "their", "each") };
             warnings.push(format!(
-                "{bare} item{s} {were} only named in a bare list of keywords and earned {:.0}% of their weight; \
-                 say how each works and why to earn the rest",
+                "{bare} item{s} {were} only named in a bare list of keywords and earned {:.0}% of {its} weight; \
+                 say how {each} works and why to earn the rest",
                 BARE_CREDIT * 100.0
             ));
         }
@@ -589,29 +590,33 @@ fn judge_estimate(
         return verdict;
     }
     let mut best_off: Option<(f64, Figure)> = None;
-    let mut seen: Vec<u32> = Vec::new();
+    let last = a.units.len() as u32 - 1;
     for &unit in matches {
-        let lo = unit.saturating_sub(1);
-        let hi = (unit + 1).min(a.units.len() as u32 - 1);
-        for u in lo..=hi {
-            if seen.contains(&u) {
+        // The figure that goes with the concept is the one in its sentence; only when that
+        // sentence has none do the next and previous sentences speak for it ("Peak QPS:" then
+        // the arithmetic on the next line).
+        let neighbours = [(unit < last).then(|| unit + 1), unit.checked_sub(1)];
+        for u in std::iter::once(unit).chain(neighbours.into_iter().flatten()) {
+            let figures: Vec<(f64, Figure)> = estimate::figures(a.unit_text(u))
+                .into_iter()
+                // A bare number stands for the item's rate only in the sentence that names it.
+                .filter_map(|fig| fig.value_in(e.unit, u == unit).map(|v| (estimate::distance(e, v), fig)))
+                .collect();
+            if figures.is_empty() {
                 continue;
             }
-            seen.push(u);
-            for fig in estimate::figures(a.unit_text(u)) {
-                // A bare number stands for the item's rate only in the sentence that names it.
-                let Some(v) = fig.value_in(e.unit, u == unit) else { continue };
-                let d = estimate::distance(e, v);
-                if d == 0.0 {
-                    verdict.covered = true;
-                    verdict.credit = 1.0;
-                    verdict.evidence = Some(a.unit_evidence(u));
-                    return verdict;
-                }
+            if figures.iter().any(|(d, _)| *d == 0.0) {
+                verdict.covered = true;
+                verdict.credit = 1.0;
+                verdict.evidence = Some(a.unit_evidence(u));
+                return verdict;
+            }
+            for (d, fig) in figures {
                 if best_off.as_ref().is_none_or(|(bd, _)| d < *bd) {
                     best_off = Some((d, fig));
                 }
             }
+            break;
         }
     }
     let expected = format!("expected {}–{}", estimate::human(e.min, e.unit), estimate::human(e.max, e.unit));
@@ -1118,6 +1123,15 @@ mod tests {
         assert!(v.covered, "per-day figures are converted: {v:?}");
         let v = judge(&d, "The peak is high.\nWe get 1.4 million messages per second then.");
         assert!(v.covered, "a figure in the next sentence counts: {v:?}");
+    }
+
+    #[test]
+    fn the_figure_in_the_naming_sentence_is_the_one_judged() {
+        let d = estimate_design("per-second", 5e5, 5e6);
+        // The neighbour holds an in-range rate, but the candidate's own figure is 1000x off.
+        let v = judge(&d, "Writes arrive at 900k events per second.\nPeak messages: 700 per second.");
+        assert!(!v.covered, "{v:?}");
+        assert!(v.comment.unwrap().contains("700 per second"));
     }
 
     #[test]

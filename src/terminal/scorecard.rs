@@ -480,6 +480,19 @@ mod tests {
     }
 
     #[test]
+    fn colour_goes_through_termimad_and_keeps_the_content() {
+        let d = design();
+        let c = card(
+            &d,
+            "## Deep dive\nOffline phones get their inbox when they reconnect, with an ack per message.",
+        );
+        let out = render(&c, &d, None, RenderOpts { width: 90, color: true });
+        assert!(out.contains('\u{1b}'), "styled output: {out}");
+        assert!(out.contains("Scorecard: WhatsApp"), "{out}");
+        assert!(out.contains("Deep dive"), "{out}");
+    }
+
+    #[test]
     fn whole_answers_and_bare_lists_show_their_warnings() {
         let d = design();
         let concepts: Vec<&str> = d.rubric.items.iter().map(|i| i.concepts[0].as_str()).collect();
