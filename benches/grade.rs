@@ -18,11 +18,11 @@ use mockdesign::grade::{Answers, Grader};
 const PROMPT: &str = "# Chat\nDesign a chat service.\n## Requirements\nScope it.\n## High-level design\nSketch it.\n\
                       ## Deep dive\nGo deeper.\n## Trade-offs\nWhat did you trade?\n";
 
-/// `(phase, concepts, estimate as (min, max, unit))`.
-type BenchItem = (&'static str, &'static [&'static str], Option<(f64, f64, &'static str)>);
+/// An estimate's `(min, max, unit)`.
+type Range = Option<(f64, f64, &'static str)>;
 
-/// 30 items.
-const ITEMS: &[BenchItem] = &[
+/// `(phase, concepts, estimate)`: 30 items.
+const ITEMS: &[(&str, &[&str], Range)] = &[
     (
         "requirements",
         &[

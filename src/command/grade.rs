@@ -11,7 +11,6 @@ use crate::cli::{GraderKind, LlmArgs};
 use crate::error::UsageError;
 use crate::grade::Answers;
 use crate::terminal::scorecard::{self, RenderOpts};
-use crate::terminal::style;
 
 pub fn run(
     ctx: &Ctx,
@@ -27,7 +26,7 @@ pub fn run(
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&card)?))?;
     } else {
-        let opts = RenderOpts { width: style::width(), color: style::color_stdout() };
+        let opts = RenderOpts::for_stdout();
         super::print(&scorecard::render(&card, design, None, opts))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -16,7 +16,6 @@ use crate::cli::{GraderKind, LlmArgs, ReviewFormat};
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{Grader, Scorecard};
 use crate::terminal::scorecard::{self, RenderOpts};
-use crate::terminal::style;
 use crate::transcript::{self, Transcript};
 
 /// Added to a grade made on the spot for a session that has none stored.
@@ -60,7 +59,7 @@ pub fn run(
             )
         }
         Some(ReviewFormat::Text) | None => {
-            let opts = RenderOpts { width: style::width(), color: style::color_stdout() };
+            let opts = RenderOpts::for_stdout();
             let session = scorecard::transcript_markdown(&t);
             let session = if opts.color { scorecard::styled(&session, opts.width) } else { session };
             format!("{session}\n{}", scorecard::render(&card, design, Some(&t), opts))

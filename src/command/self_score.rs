@@ -12,8 +12,8 @@ use anyhow::Result;
 use super::Ctx;
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{Grader, selfscore};
+use crate::terminal::checklist;
 use crate::terminal::scorecard::{self, RenderOpts};
-use crate::terminal::{checklist, style};
 use crate::transcript;
 
 pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
     t.scorecards.push(card.clone());
     t.updated_at = super::now();
     transcript::save(&path, &t)?;
-    let opts = RenderOpts { width: style::width(), color: style::color_stdout() };
+    let opts = RenderOpts::for_stdout();
     let mut text = String::from("\n");
     if t.self_score && t.phases.iter().all(|p| p.graded_text().is_empty()) {
         let _ = writeln!(

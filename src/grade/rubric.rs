@@ -15,21 +15,25 @@
 //! units into comma/semicolon-separated segments. A unit is a *list* when it has at least three
 //! segments and three quarters of them are terse (three words or fewer). A match counts as
 //! *reasoned* when its context — the unit, or for a list its segment — holds a reasoning marker
-//! besides the matched words themselves: a function word or verb (`the`, `we`, `is`, `so`,
-//! `because`, `when`, `to`, `via`, `send`, `keep` …), a number, or an arrow (`->`, `→`, `=`).
+//! that is not itself a word of some concept match (a list of concept phrases is still a list): a
+//! function word or verb (`the`, `we`, `is`, `so`, `because`, `when`, `to`, `via`, `send`, `keep`
+//! …), a number, or an arrow (`->`, `→`, `=`). Words glued by hyphens (`read-through`) are names,
+//! not reasoning.
 //! Terse segments of a list never reason (unless they hold a number). An item matched only
 //! without reasoning — `Kafka, Redis, Cassandra, sharding, WebSocket, CDN`, a bullet that is just
 //! `- Read receipts`, a heading — earns [`BARE_CREDIT`] of its weight and stays uncovered, with a
 //! comment saying so. A keyword-stuffed answer therefore scores about a quarter of a reasoned one.
 //!
 //! **Estimates** (items with an `estimate` range) count only when a unit that matches one of the
-//! item's concepts, or the unit just before or after it, holds a figure with a compatible unit
-//! inside `[min ÷ 3, max × 3]` ([`super::estimate`]). A figure outside earns nothing, and the
-//! verdict's comment quotes it ("figure off: …").
+//! item's concepts holds a figure with a compatible unit inside `[min ÷ 3, max × 3]`
+//! ([`super::estimate`]). The figure judged is the one in that sentence; only when it has no
+//! compatible figure do the next and then the previous sentence speak for it ("Peak QPS:" and the
+//! arithmetic on the next line). A figure outside earns nothing, and the verdict's comment quotes
+//! it ("figure off: …").
 //!
 //! Scores, verdict bands and levels: [`super::verdict`]. Rubrics are compiled once (vocabulary,
 //! stems, joined and split word forms) and cached by content, so grading a 1,500-word answer
-//! against 30 items takes well under a millisecond.
+//! against 30 items takes about 150 µs (`benches/grade.rs`).
 //!
 //! Never touches the terminal, the network, the disk or the clock.
 
@@ -310,15 +314,21 @@ impl Hasher for Fx {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
+/// A 64-bit key for a stem (its Fx hash).
+fn stem_key(stem: &str) -> u64 {
+    let mut h = Fx::default();
+    h.write(stem.as_bytes());
+    h.add(0xff);
+    h.finish()
+}
+
+const HEAD_BITS: u64 = 8192;
+
 /// What the vocabulary knows about one stem.
 #[derive(Debug, Default, Clone)]
 struct Entry {
     /// The concept word id, or `NONE`.
     word: u32,
-    /// The id of this stem as the second half of a split compound (`out` of `fan out`), or `NONE`.
-    tail: u32,
-    /// This stem starts a split compound (see `CompiledRubric::splits`).
-    head: bool,
     /// A reasoning marker.
     marker: bool,
 }
@@ -344,8 +354,12 @@ pub struct CompiledRubric {
     vocab: FastMap<Box<str>, u32>,
     entries: Vec<Entry>,
     words: u32,
-    /// `(head entry, tail id)` → the concept word they spell together (`fan` + `out` → `fanout`).
-    splits: FastMap<(u32, u32), u32>,
+    /// `(head stem key, tail stem key)` → the concept word they spell together (`fan` + `out` →
+    /// `fanout`); see [`stem_key`].
+    splits: FastMap<(u64, u64), u32>,
+    /// A bit per `stem_key % HEAD_BITS` of every head in `splits`: most words are no head, and
+    /// this says so without a lookup.
+    heads: Vec<u64>,
     /// Per rubric item, in rubric order.
     items: Vec<Vec<Concept>>,
 }
@@ -359,6 +373,7 @@ impl CompiledRubric {
             entries: Vec::new(),
             words: 0,
             splits: FastMap::default(),
+            heads: vec![0; (HEAD_BITS / 64) as usize],
             items: Vec::new(),
         };
         for w in REASONING {
@@ -377,7 +392,7 @@ impl CompiledRubric {
             return *e;
         }
         let id = self.entries.len() as u32;
-        self.entries.push(Entry { word: NONE, tail: NONE, head: false, marker: false });
+        self.entries.push(Entry { word: NONE, marker: false });
         self.vocab.insert(stem.into(), id);
         id
     }
@@ -391,19 +406,20 @@ impl CompiledRubric {
         let id = self.words;
         self.words += 1;
         self.entries[e].word = id;
-        // `fanout` may be written `fan out`: remember every way to cut the raw word in two.
+        // `fanout` may be written `fan out`: remember every way to cut the raw word in two, by
+        // the hashes of the two stems (no vocabulary entries, so compiling stays cheap).
         if raw.is_ascii() && raw.len() >= 3 {
+            let (mut head, mut tail) = (String::new(), String::new());
             for k in 1..raw.len() {
-                let head = normalize::stem(&raw[..k]);
-                let tail = normalize::stem(&raw[k..]);
-                let t = self.entry(&tail) as usize;
-                if self.entries[t].tail == NONE {
-                    self.entries[t].tail = t as u32;
-                }
-                let tail_id = self.entries[t].tail;
-                let h = self.entry(&head);
-                self.entries[h as usize].head = true;
-                self.splits.entry((h, tail_id)).or_insert(id);
+                head.clear();
+                head.push_str(&raw[..k]);
+                stem_in_place(&mut head);
+                tail.clear();
+                tail.push_str(&raw[k..]);
+                stem_in_place(&mut tail);
+                let h = stem_key(&head);
+                self.heads[(h % HEAD_BITS) as usize / 64] |= 1 << (h % 64);
+                self.splits.entry((h, stem_key(&tail))).or_insert(id);
             }
         }
         id
@@ -477,10 +493,11 @@ impl CompiledRubric {
         }
         let bare = judged.iter().filter(|j| !j.verdict.covered && j.verdict.credit > 0.0).count();
         if bare > 0 {
-            let (s, were) = if bare == 1 { ("", "was") } else { ("s", "were") };
+            let (s, were, its, each) =
+                if bare == 1 { ("", "was", "its", "it") } else { ("s", "were", "their", "each") };
             warnings.push(format!(
-                "{bare} item{s} {were} only named in a bare list of keywords and earned {:.0}% of their weight; \
-                 say how each works and why to earn the rest",
+                "{bare} item{s} {were} only named in a bare list of keywords and earned {:.0}% of {its} weight; \
+                 say how {each} works and why to earn the rest",
                 BARE_CREDIT * 100.0
             ));
         }
@@ -577,29 +594,33 @@ fn judge_estimate(
         return verdict;
     }
     let mut best_off: Option<(f64, Figure)> = None;
-    let mut seen: Vec<u32> = Vec::new();
+    let last = a.units.len() as u32 - 1;
     for &unit in matches {
-        let lo = unit.saturating_sub(1);
-        let hi = (unit + 1).min(a.units.len() as u32 - 1);
-        for u in lo..=hi {
-            if seen.contains(&u) {
+        // The figure that goes with the concept is the one in its sentence; only when that
+        // sentence has none do the next and previous sentences speak for it ("Peak QPS:" then
+        // the arithmetic on the next line).
+        let neighbours = [(unit < last).then(|| unit + 1), unit.checked_sub(1)];
+        for u in std::iter::once(unit).chain(neighbours.into_iter().flatten()) {
+            let figures: Vec<(f64, Figure)> = estimate::figures(a.unit_text(u))
+                .into_iter()
+                // A bare number stands for the item's rate only in the sentence that names it.
+                .filter_map(|fig| fig.value_in(e.unit, u == unit).map(|v| (estimate::distance(e, v), fig)))
+                .collect();
+            if figures.is_empty() {
                 continue;
             }
-            seen.push(u);
-            for fig in estimate::figures(a.unit_text(u)) {
-                // A bare number stands for the item's rate only in the sentence that names it.
-                let Some(v) = fig.value_in(e.unit, u == unit) else { continue };
-                let d = estimate::distance(e, v);
-                if d == 0.0 {
-                    verdict.covered = true;
-                    verdict.credit = 1.0;
-                    verdict.evidence = Some(a.unit_evidence(u));
-                    return verdict;
-                }
+            if figures.iter().any(|(d, _)| *d == 0.0) {
+                verdict.covered = true;
+                verdict.credit = 1.0;
+                verdict.evidence = Some(a.unit_evidence(u));
+                return verdict;
+            }
+            for (d, fig) in figures {
                 if best_off.as_ref().is_none_or(|(bd, _)| d < *bd) {
                     best_off = Some((d, fig));
                 }
             }
+            break;
         }
     }
     let expected = format!("expected {}–{}", estimate::human(e.min, e.unit), estimate::human(e.max, e.unit));
@@ -617,7 +638,6 @@ struct Tok {
     word: u32,
     /// The concept word this token and the next spell together (`fan` + `out`), or `NONE`.
     alt2: u32,
-    entry: u32,
     unit: u32,
     ctx: u32,
     marker: bool,
@@ -667,7 +687,7 @@ impl CompiledRubric {
             index_pos: Vec::new(),
         };
         let mut buf = String::new();
-        let mut seen: FastMap<&'t str, u32> = FastMap::default();
+        let mut seen: FastMap<&'t str, (u32, u64)> = FastMap::default();
         let mut segs: Vec<Seg> = Vec::new();
         let mut tok_seg: Vec<u32> = Vec::new();
         let mut hyphen_glued: Vec<(bool, bool)> = Vec::new();
@@ -682,6 +702,7 @@ impl CompiledRubric {
             hyphen_glued.clear();
             let mut prev_end = 0;
             let mut prev_digits = false;
+            let mut prev_head: Option<(u64, usize)> = None;
             for_each_word(unit_text, |w| {
                 let gap = &unit_text[prev_end..w.range.start];
                 let word = &unit_text[w.range.clone()];
@@ -712,7 +733,7 @@ impl CompiledRubric {
                 }
                 hyphen_glued.push((w.hyphen_before, digit));
                 // Answers repeat their words: stem each distinct spelling once per analysis.
-                let entry = *seen.entry(word).or_insert_with(|| {
+                let (entry, key) = *seen.entry(word).or_insert_with(|| {
                     buf.clear();
                     if word.is_ascii() {
                         buf.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
@@ -720,13 +741,21 @@ impl CompiledRubric {
                         buf.extend(word.chars().flat_map(char::to_lowercase));
                     }
                     stem_in_place(&mut buf);
-                    self.vocab.get(buf.as_str()).copied().unwrap_or(NONE)
+                    (self.vocab.get(buf.as_str()).copied().unwrap_or(NONE), stem_key(&buf))
                 });
+                // Split compounds: `fan` followed by `out` spells the concept word `fanout`.
+                if let Some((prev_key, prev_tok)) = prev_head {
+                    if let Some(w) = self.splits.get(&(prev_key, key)) {
+                        a.toks[prev_tok].alt2 = *w;
+                    }
+                }
+                let is_head = self.heads[(key % HEAD_BITS) as usize / 64] & (1 << (key % 64)) != 0;
+                prev_head = is_head.then_some((key, a.toks.len()));
                 let (word_id, reason) = match entry {
                     NONE => (NONE, false),
                     e => (self.entries[e as usize].word, self.entries[e as usize].marker),
                 };
-                a.toks.push(Tok { word: word_id, alt2: NONE, entry, unit, ctx: 0, marker: reason || digit });
+                a.toks.push(Tok { word: word_id, alt2: NONE, unit, ctx: 0, marker: reason || digit });
                 tok_seg.push(seg as u32);
             });
             // Hyphen-glued words (`read-through`, `at-least-once`) are part of a name, not reasoning.
@@ -748,17 +777,6 @@ impl CompiledRubric {
             }
             for (k, seg) in tok_seg.iter().enumerate() {
                 a.toks[first + k].ctx = if is_list { ctx_base + seg } else { ctx_base };
-            }
-            // Split compounds: `fan` followed by `out` spells the concept word `fanout`.
-            for j in first..a.toks.len().saturating_sub(1) {
-                let (e, next) = (a.toks[j].entry, a.toks[j + 1].entry);
-                if e == NONE || next == NONE || !self.entries[e as usize].head {
-                    continue;
-                }
-                let tail = self.entries[next as usize].tail;
-                if let Some(w) = self.splits.get(&(e, tail)) {
-                    a.toks[j].alt2 = *w;
-                }
             }
         }
         // Counting sort of (word, position) for `word` and `alt2`.
@@ -1109,6 +1127,15 @@ mod tests {
         assert!(v.covered, "per-day figures are converted: {v:?}");
         let v = judge(&d, "The peak is high.\nWe get 1.4 million messages per second then.");
         assert!(v.covered, "a figure in the next sentence counts: {v:?}");
+    }
+
+    #[test]
+    fn the_figure_in_the_naming_sentence_is_the_one_judged() {
+        let d = estimate_design("per-second", 5e5, 5e6);
+        // The neighbour holds an in-range rate, but the candidate's own figure is 1000x off.
+        let v = judge(&d, "Writes arrive at 900k events per second.\nPeak messages: 700 per second.");
+        assert!(!v.covered, "{v:?}");
+        assert!(v.comment.unwrap().contains("700 per second"));
     }
 
     #[test]

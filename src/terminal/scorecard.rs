@@ -21,6 +21,18 @@ pub struct RenderOpts {
 }
 
 impl RenderOpts {
+    /// For standard output: the terminal's width and colour when it is a terminal (and colour is
+    /// allowed), else plain text at 100 columns. Never asks a pipe for its size (crossterm would
+    /// fall back to spawning `tput`).
+    pub fn for_stdout() -> Self {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            Self { width: super::style::width(), color: super::style::color_stdout() }
+        } else {
+            Self::plain(100)
+        }
+    }
+
     /// Plain text at `width` columns.
     pub fn plain(width: usize) -> Self {
         Self { width, color: false }
@@ -465,6 +477,19 @@ mod tests {
         assert!(out.contains("Work on next"), "{out}");
         assert!(!out.contains('\u{1b}'), "no escape codes in plain output");
         assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+    }
+
+    #[test]
+    fn colour_goes_through_termimad_and_keeps_the_content() {
+        let d = design();
+        let c = card(
+            &d,
+            "## Deep dive\nOffline phones get their inbox when they reconnect, with an ack per message.",
+        );
+        let out = render(&c, &d, None, RenderOpts { width: 90, color: true });
+        assert!(out.contains('\u{1b}'), "styled output: {out}");
+        assert!(out.contains("Scorecard: WhatsApp"), "{out}");
+        assert!(out.contains("Deep dive"), "{out}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Integration tests: grade, review, self-score, and the calibration set.
 
+use std::fmt::Write as _;
+
 use chrono::{TimeZone, Utc};
 use mockdesign::catalog::{Catalog, Design, Phase, Unit};
 use mockdesign::grade::rubric::RubricGrader;
@@ -95,7 +97,7 @@ fn a_missing_answer_file_is_a_usage_error() {
 fn reasoned_answer(design: &Design) -> String {
     let mut md = String::new();
     for phase in Phase::ALL {
-        md.push_str(&format!("## {}\n\n", phase.title()));
+        let _ = write!(md, "## {}\n\n", phase.title());
         for item in design.items(phase) {
             let concept = item.concepts[0].replace(" + ", " and ").replace('+', " and ");
             let why = item.why.trim_end_matches('.').to_lowercase();
@@ -108,9 +110,11 @@ fn reasoned_answer(design: &Design) -> String {
                         Unit::BytesPerSecond => format!("{v:.0} bytes per second"),
                         Unit::Count => format!("{v:.0}"),
                     };
-                    md.push_str(&format!("We estimate the {concept} at about {figure}, since {why}.\n"));
+                    let _ = writeln!(md, "We estimate the {concept} at about {figure}, since {why}.");
                 }
-                None => md.push_str(&format!("We rely on {concept} here because {why}.\n")),
+                None => {
+                    let _ = writeln!(md, "We rely on {concept} here because {why}.");
+                }
             }
         }
         md.push('\n');
@@ -125,9 +129,9 @@ fn stuffed_answer(design: &Design, words: usize) -> String {
         for phase in Phase::ALL {
             let concepts: Vec<String> =
                 design.items(phase).flat_map(|i| i.concepts.iter().map(|c| c.replace(" + ", " "))).collect();
-            md.push_str(&format!("## {}\n\n{}.\n\n", phase.title(), concepts.join(", ")));
+            let _ = write!(md, "## {}\n\n{}.\n\n", phase.title(), concepts.join(", "));
             for c in &concepts {
-                md.push_str(&format!("- {c}\n"));
+                let _ = writeln!(md, "- {c}");
             }
             md.push('\n');
         }
@@ -228,6 +232,15 @@ fn session(home: &Home, id: &str, answers: [&str; 4], card: Option<&Scorecard>) 
     path
 }
 
+/// The four answers under their phase headings.
+fn answers_markdown(answers: [&str; 4]) -> String {
+    let mut md = String::new();
+    for (phase, answer) in Phase::ALL.iter().zip(answers) {
+        let _ = writeln!(md, "## {}\n{answer}", phase.title());
+    }
+    md
+}
+
 const ANSWERS: [&str; 4] = [
     "Users chat one to one and in group chat, with read receipts. At peak we expect 2M messages per second.",
     "Each phone keeps a persistent connection to a chat server so we push messages instead of polling.",
@@ -237,12 +250,7 @@ const ANSWERS: [&str; 4] = [
 
 fn graded(answers: [&str; 4]) -> Scorecard {
     let design = whatsapp();
-    let md: String = Phase::ALL
-        .iter()
-        .zip(answers)
-        .map(|(p, a)| format!("## {}\n{a}\n", p.title()))
-        .collect::<Vec<_>>()
-        .concat();
+    let md = answers_markdown(answers);
     let mut card = RubricGrader.grade(&design, &Answers::from_markdown(&md));
     card.graded_at = Some(Utc.with_ymd_and_hms(2026, 3, 2, 20, 15, 7).unwrap());
     card
@@ -259,12 +267,7 @@ fn review_json_reproduces_the_stored_grade_exactly() {
     let back: Scorecard = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(back, card);
     // And the stored grade is what `grade` gives for the same answer.
-    let md: String = Phase::ALL
-        .iter()
-        .zip(ANSWERS)
-        .map(|(p, a)| format!("## {}\n{a}\n", p.title()))
-        .collect::<Vec<_>>()
-        .concat();
+    let md = answers_markdown(ANSWERS);
     let mut fresh = grade_json(&home, "whatsapp", &home.write("same.md", &md));
     let mut stored = serde_json::to_value(&card).unwrap();
     fresh.as_object_mut().unwrap().remove("graded_at");
