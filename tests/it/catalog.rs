@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use mockdesign::catalog::{Catalog, Rubric};
 use serde_json::Value;
 
-use crate::common::{Home, fixture, stderr, stdout};
+use crate::common::{Home, stderr, stdout};
 
 /// Every design the product promises (PRODUCT.md), with the short alias each must answer to.
 const DESIGNS: [(&str, Option<&str>); 11] = [
@@ -351,34 +351,6 @@ fn validate_of_a_missing_path_is_a_usage_error() {
     let err = stderr(&out);
     assert!(err.starts_with("mockdesign: error: no such file or folder: no/such/rubric.toml"), "{err}");
     assert!(err.contains("hint:"), "{err}");
-}
-
-/// Calibration: for each design with fixtures, the rubric grader ranks the strong answer well above
-/// the weak one, and the plain-words answer (no jargon) scores like a strong one.
-#[test]
-fn rubric_grader_ranks_strong_and_plain_answers_well_above_weak_ones() {
-    let home = Home::new();
-    let mut report = Vec::new();
-    let mut checked = 0;
-    for design in Catalog::builtin().designs() {
-        let id = design.id();
-        if !fixture(&format!("{id}/strong.md")).exists() {
-            continue;
-        }
-        checked += 1;
-        let score = |kind: &str| {
-            let file = fixture(&format!("{id}/{kind}.md"));
-            let v = json_of(&home.cmd().args(["grade", id]).arg(&file).arg("--json").output().unwrap());
-            v["score"].as_f64().unwrap()
-        };
-        let (strong, plain, weak) = (score("strong"), score("plain"), score("weak"));
-        report.push(format!("{id}: strong {strong}, plain {plain}, weak {weak}"));
-        if strong < weak + 30.0 || plain < weak + 25.0 || strong < 55.0 || plain < 50.0 || weak > 35.0 {
-            report.push(format!("  ^ {id} is not calibrated"));
-        }
-    }
-    assert!(checked >= 3, "expected fixtures for at least three designs");
-    assert!(!report.iter().any(|l| l.contains("not calibrated")), "{}", report.join("\n"));
 }
 
 #[test]
