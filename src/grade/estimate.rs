@@ -388,7 +388,7 @@ fn denominator(text: &str, from: usize) -> Option<(f64, usize)> {
         let mut buf = [0u8; 16];
         let word = lower(next_word(text, &mut end, false)?, &mut buf);
         if pending_per {
-            if let Some(secs) = time_unit(&word) {
+            if let Some(secs) = time_unit(word) {
                 return Some((secs, end));
             }
         }
