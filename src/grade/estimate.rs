@@ -156,27 +156,28 @@ fn read_figure(text: &str, start: usize) -> (Option<Figure>, usize) {
     }
     let mut pos = i;
     let mut word = next_word(text, &mut pos, true);
-    if let Some(m) = word.as_deref().and_then(multiplier) {
+    if let Some(m) = word.and_then(multiplier) {
         value *= m;
         i = pos;
         word = next_word(text, &mut pos, true);
     }
     let mut kind = Kind::Number(value);
     let mut unit_rate = false;
-    if let Some(w) = word.as_deref() {
-        let lw = w.to_ascii_lowercase();
-        if lw == "percent" || is_duration(&lw) {
+    if let Some(w) = word {
+        let mut buf = [0u8; 16];
+        let lw = lower(w, &mut buf);
+        if lw == "percent" || is_duration(lw) {
             return (None, number_end);
         }
-        if let Some(scale) = bytes_unit(&lw) {
+        if let Some(scale) = bytes_unit(lw) {
             kind = Kind::Bytes { amount: value * scale, per_second: None };
             i = pos;
-        } else if let Some(scale) = bits_per_second(&lw) {
+        } else if let Some(scale) = bits_per_second(lw) {
             let v = value * scale / 8.0;
             kind = Kind::Bytes { amount: v, per_second: Some(v) };
             i = pos;
             unit_rate = true;
-        } else if let Some(per) = rate_word(&lw) {
+        } else if let Some(per) = rate_word(lw) {
             kind = Kind::Rate(value / per);
             i = pos;
             unit_rate = true;
@@ -258,7 +259,7 @@ fn times_ten_after(text: &str, i: usize) -> Option<(i32, usize)> {
 
 /// The next word (ASCII letters) after optional spaces; `allow_space` permits one space before it.
 /// Stops at anything else and returns `None` there.
-fn next_word(text: &str, pos: &mut usize, allow_space: bool) -> Option<String> {
+fn next_word<'t>(text: &'t str, pos: &mut usize, allow_space: bool) -> Option<&'t str> {
     let b = text.as_bytes();
     let mut j = *pos;
     if allow_space {
@@ -274,7 +275,15 @@ fn next_word(text: &str, pos: &mut usize, allow_space: bool) -> Option<String> {
         return None;
     }
     *pos = j;
-    Some(text[s..j].to_string())
+    Some(&text[s..j])
+}
+
+/// `w` in lower case, in `buf` (words longer than the buffer, never a unit, become empty).
+fn lower<'b>(w: &str, buf: &'b mut [u8; 16]) -> &'b str {
+    let Some(dst) = buf.get_mut(..w.len()) else { return "" };
+    dst.copy_from_slice(w.as_bytes());
+    dst.make_ascii_lowercase();
+    std::str::from_utf8(dst).unwrap_or("")
 }
 
 fn multiplier(w: &str) -> Option<f64> {
@@ -364,7 +373,8 @@ fn denominator(text: &str, from: usize) -> Option<(f64, usize)> {
         if c == b'/' {
             let mut end = at + 1;
             let word = next_word(text, &mut end, true)?;
-            if let Some(secs) = time_unit(&word.to_ascii_lowercase()) {
+            let mut buf = [0u8; 16];
+            if let Some(secs) = time_unit(lower(word, &mut buf)) {
                 return Some((secs, end));
             }
             at = end;
@@ -375,16 +385,17 @@ fn denominator(text: &str, from: usize) -> Option<(f64, usize)> {
             return None;
         }
         let mut end = at;
-        let word = next_word(text, &mut end, false)?.to_ascii_lowercase();
+        let mut buf = [0u8; 16];
+        let word = lower(next_word(text, &mut end, false)?, &mut buf);
         if pending_per {
-            if let Some(secs) = time_unit(&word) {
+            if let Some(secs) = time_unit(word) {
                 return Some((secs, end));
             }
         }
         if word == "annually" {
             return Some((31_536_000.0, end));
         }
-        pending_per = matches!(word.as_str(), "per" | "a" | "an" | "each" | "every");
+        pending_per = matches!(word, "per" | "a" | "an" | "each" | "every");
         at = end;
         words += 1;
     }

@@ -764,9 +764,9 @@ impl CompiledRubric {
                     a.toks[first + k].marker = digit;
                 }
             }
-            let nonempty: Vec<&Seg> = segs.iter().filter(|s| s.words > 0).collect();
-            let terse = nonempty.iter().filter(|s| s.words <= 3).count();
-            let is_list = nonempty.len() >= 3 && terse * 4 >= nonempty.len() * 3;
+            let nonempty = segs.iter().filter(|s| s.words > 0).count();
+            let terse = segs.iter().filter(|s| s.words > 0 && s.words <= 3).count();
+            let is_list = nonempty >= 3 && terse * 4 >= nonempty * 3;
             let ctx_base = a.ctxs.len() as u32;
             if is_list {
                 for s in &segs {
