@@ -68,5 +68,61 @@ pub fn skin(color: bool) -> MadSkin {
 /// Render Markdown to terminal text of `width` columns.
 pub fn to_terminal(md: &str, width: usize, color: bool) -> String {
     let skin = skin(color);
-    skin.text(md, Some(width)).to_string()
+    skin.text(&join_soft_breaks(md), Some(width)).to_string()
+}
+
+/// Join the lines of each paragraph (prompts are hard-wrapped in their files), so the terminal
+/// wraps them to its own width. Blank lines, headings, list items, quotes, tables and code stay.
+pub fn join_soft_breaks(md: &str) -> String {
+    let starts_block = |l: &str| {
+        let t = l.trim_start();
+        t.is_empty()
+            || t.starts_with('#')
+            || t.starts_with("- ")
+            || t.starts_with("* ")
+            || t.starts_with('>')
+            || t.starts_with('|')
+            || t.starts_with("```")
+            || t.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    let mut out = String::with_capacity(md.len());
+    let mut prev_joinable = false;
+    let mut in_code = false;
+    for line in md.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        let joinable_here = !in_code && !starts_block(line);
+        if prev_joinable && joinable_here {
+            out.push(' ');
+            out.push_str(line.trim_start());
+        } else {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+        // A list item or quote line can continue onto the next plain line; a heading cannot.
+        let t = line.trim_start();
+        prev_joinable =
+            !in_code && !t.is_empty() && !t.starts_with('#') && !t.starts_with('|') && !t.starts_with("```");
+    }
+    if md.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_joined_and_blocks_kept() {
+        let md = "# Title\nfirst line\nsecond line\n\n- item one\n  continues\n- item two\n\n> quote\n";
+        assert_eq!(
+            join_soft_breaks(md),
+            "# Title\nfirst line second line\n\n- item one continues\n- item two\n\n> quote\n"
+        );
+    }
 }
