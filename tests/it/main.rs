@@ -8,6 +8,7 @@
 
 mod common;
 
+mod architecture;
 mod catalog;
 mod grade;
 mod llm;
