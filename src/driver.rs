@@ -51,9 +51,6 @@ pub trait Shell {
     fn edit(&mut self, text: &str) -> Result<String, String>;
     /// Write the transcript to disk.
     fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()>;
-    /// The interviewer's follow-up for a phase: `(item id, question)`, or `None` when nothing
-    /// important is missing.
-    fn probe(&mut self, session: &Session, phase: Phase, text: &str) -> Option<(String, String)>;
     /// The session ended; stop drawing.
     fn finish(&mut self);
 }
@@ -96,6 +93,7 @@ pub async fn run(
     let mut input_open = true;
     // An LLM follow-up being written: the phase, the rubric's fallback, and the request.
     let mut pending: Option<PendingProbe> = None;
+    let mut held: VecDeque<Input> = VecDeque::new();
     loop {
         // Apply every queued event and its consequences before waiting again.
         while let Some(event) = queue.pop_front() {
@@ -109,7 +107,7 @@ pub async fn run(
                     }
                     Effect::Save => shell.save(session.transcript())?,
                     Effect::RequestProbe { phase, text } => {
-                        let found = shell.probe(session, phase, &text);
+                        let found = rubric_probe(session, phase, &text);
                         if let (Some(settings), Some(_)) = (interviewer, &found) {
                             let (settings, design) = (settings.clone(), session.design().clone());
                             pending = Some((
@@ -141,31 +139,23 @@ pub async fn run(
         let deadline = next_timer.map(|t| start + Duration::from_secs_f64(t.at.max(0.0)));
         tokio::select! {
             biased;
-            // While the interviewer writes a follow-up, input waits in the channel (nothing is
-            // lost), so every line lands after the question it answers.
-            got = input.recv(), if input_open && pending.is_none() => match got {
-                Some(Input::Line(line)) => {
-                    draft.clear();
-                    queue.push_back(Event::Line(line));
-                }
-                Some(Input::Draft(text)) => draft = text,
+            // While the interviewer writes a follow-up, typed input is held back so every line
+            // lands after the question it answers; Ctrl-C is never held back.
+            got = input.recv(), if input_open => match got {
                 Some(Input::Interrupt) => {
-                    // Keep the line being typed: it is saved with the session.
-                    queue.push_back(Event::Autosave { draft: draft.clone() });
-                    queue.push_back(Event::Interrupt);
+                    take_input(Input::Interrupt, &mut queue, &mut draft);
                 }
-                Some(Input::Eof) | None => {
-                    input_open = false;
-                    if !draft.is_empty() {
-                        queue.push_back(Event::Line(std::mem::take(&mut draft)));
-                    }
-                    queue.push_back(Event::EndOfInput);
-                }
+                Some(other) if pending.is_some() => held.push_back(other),
+                Some(other) => input_open = take_input(other, &mut queue, &mut draft),
+                None => input_open = take_input(Input::Eof, &mut queue, &mut draft),
             },
             written = async { pending.as_mut().expect("guarded").2.as_mut().await }, if pending.is_some() => {
                 if let Some((phase, fallback, _)) = pending.take() {
                     let (item, probe) = fallback.map_or((None, None), |(i, q)| (Some(i), Some(q)));
                     queue.push_back(Event::Probe { phase, item, question: written.or(probe) });
+                }
+                while let Some(input) = held.pop_front() {
+                    input_open &= take_input(input, &mut queue, &mut draft);
                 }
             }
             () = sleep_until_opt(deadline), if deadline.is_some() => {
@@ -186,6 +176,30 @@ pub async fn run(
             }
         }
     }
+}
+
+/// Turn one input into events. Returns whether the input is still open.
+fn take_input(input: Input, queue: &mut VecDeque<Event>, draft: &mut String) -> bool {
+    match input {
+        Input::Line(line) => {
+            draft.clear();
+            queue.push_back(Event::Line(line));
+        }
+        Input::Draft(text) => *draft = text,
+        Input::Interrupt => {
+            // Keep the line being typed: it is saved with the session.
+            queue.push_back(Event::Autosave { draft: draft.clone() });
+            queue.push_back(Event::Interrupt);
+        }
+        Input::Eof => {
+            if !draft.is_empty() {
+                queue.push_back(Event::Line(std::mem::take(draft)));
+            }
+            queue.push_back(Event::EndOfInput);
+            return false;
+        }
+    }
+    true
 }
 
 async fn sleep_until_opt(deadline: Option<Instant>) {
@@ -248,9 +262,6 @@ mod tests {
         fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
             self.saves.push(transcript.clone());
             Ok(())
-        }
-        fn probe(&mut self, session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
-            rubric_probe(session, phase, text)
         }
         fn finish(&mut self) {}
     }

@@ -216,7 +216,7 @@ fn finish(
 ) -> Result<ExitCode> {
     crate::transcript::save(path, &transcript)?;
     let design = ctx.design(&transcript.design)?;
-    let opts = RenderOpts { width: style::width(), color: style::color_stdout() };
+    let opts = RenderOpts::for_stdout();
     let mut out = String::new();
     if transcript.self_score {
         super::print(&summary(&transcript))?;

@@ -18,9 +18,8 @@ use crossterm::{execute, terminal};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 use tokio::sync::mpsc;
 
-use crate::catalog::Phase;
 use crate::driver::{Input, Shell, Status, is_urgent};
-use crate::session::{Message, Session, fmt_duration};
+use crate::session::{Message, fmt_duration};
 use crate::transcript::Transcript;
 
 use super::render::{message_markdown, to_terminal};
@@ -415,10 +414,6 @@ impl Shell for TerminalShell {
         self.files.save(transcript)
     }
 
-    fn probe(&mut self, session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
-        crate::driver::rubric_probe(session, phase, text)
-    }
-
     fn finish(&mut self) {
         self.restore();
     }
@@ -427,6 +422,7 @@ impl Shell for TerminalShell {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Phase;
 
     fn press(e: &mut LineEditor, code: KeyCode) -> Edit {
         e.key(KeyEvent::new(code, KeyModifiers::NONE))

@@ -7,9 +7,8 @@ use std::thread;
 
 use tokio::sync::mpsc;
 
-use crate::catalog::Phase;
 use crate::driver::{Input, Shell, Status};
-use crate::session::{Message, Session};
+use crate::session::Message;
 use crate::transcript::Transcript;
 
 use super::render::message_markdown;
@@ -108,10 +107,6 @@ impl Shell for PlainShell {
 
     fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
         self.files.save(transcript)
-    }
-
-    fn probe(&mut self, session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
-        crate::driver::rubric_probe(session, phase, text)
     }
 
     fn finish(&mut self) {}

@@ -972,3 +972,35 @@ async fn a_dead_llm_interviewer_falls_back_to_the_rubric_probe() {
     let design = mockdesign::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
     assert!(design.rubric.items.iter().any(|i| i.probe == q), "the rubric's probe was asked: {q}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_while_the_llm_interviewer_writes_saves_at_once() {
+    use std::io::Write as _;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(openai_ok("Never answered in time?").set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let (home, _) = setup("[interviewer]\nllm = true\n");
+    let base = format!("{}/v1", server.uri());
+    let mut child = home
+        .std_cmd()
+        .args(["whatsapp", "--minutes", "20", "--backend", "openai", "--base-url", &base, "--model", "m"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "Users chat 1:1 and in groups.\n/next\nheld until the question arrives").unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let started = Instant::now();
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()).await.unwrap();
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(started.elapsed() < Duration::from_secs(10), "Ctrl-C did not wait for the model");
+    let t = home.latest_transcript();
+    assert_eq!(t["status"], "quit");
+    assert_eq!(t["phases"][0]["answer"], "Users chat 1:1 and in groups.");
+}
