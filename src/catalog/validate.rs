@@ -413,15 +413,10 @@ fn concept_problem(concept: &str) -> Option<ConceptProblem> {
 
 /// The words of a phrasing after normalising: lower case, Markdown and punctuation dropped.
 /// Hyphens and slashes separate words (`fan-out` → `fan out`), apostrophes do not (`don't`).
+/// The words of a phrasing exactly as the rubric grader sees them (case, punctuation and word
+/// forms folded), so "could never match" and "listed twice" mean what the matcher would do.
 fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .chars()
-        .filter(|c| *c != '\'' && *c != '’')
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect::<String>()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
+    crate::grade::normalize::phrase_stems(text)
 }
 
 fn is_kebab(id: &str) -> bool {

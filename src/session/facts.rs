@@ -3,19 +3,10 @@
 
 use crate::catalog::Fact;
 
-/// Lowercase words of `text`, punctuation dropped, simple plurals folded.
+/// The words of `text` as the rubric grader folds them (case, punctuation, word forms), so a
+/// question says "messages" where the trigger says "message".
 fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
-                w[..w.len() - 1].to_string()
-            } else {
-                w.to_string()
-            }
-        })
-        .collect()
+    crate::grade::normalize::phrase_stems(text)
 }
 
 /// Does the word sequence `needle` occur in `hay`?
