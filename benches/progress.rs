@@ -9,7 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use mockdesign::catalog::{Catalog, Design, Phase};
 use mockdesign::grade::{ItemVerdict, PhaseScore, Scorecard};
 use mockdesign::progress;
-use mockdesign::transcript::{self, PhaseRecord, SCHEMA_VERSION, Status, Transcript};
+use mockdesign::transcript::{self, Status, Transcript};
 
 const SESSIONS: usize = 500;
 
@@ -33,25 +33,6 @@ fn history(designs: &[Design], n: usize) -> Vec<Transcript> {
             let design = &designs[i % designs.len()];
             let started = now() - Duration::hours(84 * (n - i) as i64);
             let answer = "We keep a WebSocket per phone and an offline queue per user. ".repeat(20);
-            let phases: Vec<PhaseRecord> = Phase::ALL
-                .iter()
-                .map(|&phase| PhaseRecord {
-                    draft: String::new(),
-                    phase,
-                    prompt: design.prompt.phase(phase).text.clone(),
-                    answer: answer.clone(),
-                    questions: vec![],
-                    followups: vec![],
-                    curveball: None,
-                    hints: vec![],
-                    budget_secs: 600.0,
-                    used_secs: (300 + rng.next() % 400) as f64,
-                    overtime_secs: 0.0,
-                    started_at: Some(started),
-                    ended_at: Some(started),
-                    ended: None,
-                })
-                .collect();
             let graded = i % 10 != 9;
             let scorecards = if graded {
                 let phases: Vec<PhaseScore> = Phase::ALL
@@ -93,27 +74,21 @@ fn history(designs: &[Design], n: usize) -> Vec<Transcript> {
             } else {
                 vec![]
             };
-            Transcript {
-                whole_answer: false,
-                schema: SCHEMA_VERSION,
-                tool_version: "bench".into(),
-                id: format!("{}-{}", started.format("%Y%m%d-%H%M%S"), design.id()),
-                design: design.id().into(),
-                design_title: design.title().into(),
-                rubric_version: 1,
-                started_at: started,
-                updated_at: started,
-                minutes: 45.0,
-                soft_timer: false,
-                seed: i as u64,
-                self_score: false,
-                status: if graded { Status::Finished } else { Status::Quit },
-                current: None,
-                curveball_plan: None,
-                phases,
-                scorecards,
-                self_ticks: None,
+            let id = format!("{}-{}", started.format("%Y%m%d-%H%M%S"), design.id());
+            let mut t = Transcript::begin(design, id, started, 45.0);
+            for p in &mut t.phases {
+                p.answer.clone_from(&answer);
+                p.budget_secs = 600.0;
+                p.used_secs = (300 + rng.next() % 400) as f64;
+                p.started_at = Some(started);
+                p.ended_at = Some(started);
             }
+            t.tool_version = "bench".into();
+            t.seed = i as u64;
+            t.status = if graded { Status::Finished } else { Status::Quit };
+            t.current = None;
+            t.scorecards = scorecards;
+            t
         })
         .collect()
 }

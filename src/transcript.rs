@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::catalog::Phase;
+use crate::catalog::{Design, Phase};
 use crate::grade::Scorecard;
 
 /// Bump when the format changes incompatibly; older readers refuse newer files.
@@ -161,6 +161,52 @@ pub struct SelfTick {
 }
 
 impl Transcript {
+    /// A new transcript of `design`, not yet started: every phase with its prompt and its budget
+    /// scaled to `minutes`, in progress at the first phase. The one place a transcript is built.
+    pub fn begin(design: &Design, id: String, started_at: DateTime<Utc>, minutes: f64) -> Self {
+        let budgets = design.rubric.budget.scaled_secs(minutes);
+        let phases = Phase::ALL
+            .iter()
+            .map(|&phase| PhaseRecord {
+                phase,
+                prompt: design.prompt.phase(phase).text.clone(),
+                answer: String::new(),
+                draft: String::new(),
+                questions: Vec::new(),
+                followups: Vec::new(),
+                curveball: None,
+                hints: Vec::new(),
+                budget_secs: budgets[phase.index()],
+                used_secs: 0.0,
+                overtime_secs: 0.0,
+                started_at: None,
+                ended_at: None,
+                ended: None,
+            })
+            .collect();
+        Transcript {
+            schema: SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            id,
+            design: design.id().to_string(),
+            design_title: design.title().to_string(),
+            rubric_version: design.rubric.version,
+            started_at,
+            updated_at: started_at,
+            minutes,
+            soft_timer: false,
+            seed: 0,
+            whole_answer: false,
+            self_score: false,
+            status: Status::InProgress,
+            current: Some(Phase::Requirements),
+            curveball_plan: None,
+            phases,
+            scorecards: Vec::new(),
+            self_ticks: None,
+        }
+    }
+
     pub fn phase(&self, phase: Phase) -> Option<&PhaseRecord> {
         self.phases.iter().find(|p| p.phase == phase)
     }

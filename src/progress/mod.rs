@@ -130,7 +130,7 @@ pub(crate) mod fixture {
 
     use crate::catalog::{Budget, Design, Item, Level, Origin, Phase, Prompt, Rubric};
     use crate::grade::{ItemVerdict, PhaseScore, Scorecard};
-    use crate::transcript::{PhaseRecord, SCHEMA_VERSION, Status, Transcript};
+    use crate::transcript::{Status, Transcript};
 
     pub fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 6, 30, 12, 0, 0).unwrap()
@@ -183,25 +183,6 @@ pub(crate) mod fixture {
     pub fn session(design: &str, days_ago: i64, score: Option<f64>, covered: &[&str]) -> Transcript {
         let started = now() - Duration::days(days_ago) - Duration::minutes(1);
         let d = self::design(design);
-        let phases: Vec<PhaseRecord> = Phase::ALL
-            .iter()
-            .map(|&phase| PhaseRecord {
-                draft: String::new(),
-                phase,
-                prompt: String::new(),
-                answer: String::new(),
-                questions: vec![],
-                followups: vec![],
-                curveball: None,
-                hints: vec![],
-                budget_secs: 600.0,
-                used_secs: 300.0 + 60.0 * phase.index() as f64,
-                overtime_secs: 0.0,
-                started_at: None,
-                ended_at: None,
-                ended: None,
-            })
-            .collect();
         let scorecards = score
             .map(|score| Scorecard {
                 design: design.into(),
@@ -240,27 +221,18 @@ pub(crate) mod fixture {
             })
             .into_iter()
             .collect();
-        Transcript {
-            whole_answer: false,
-            schema: SCHEMA_VERSION,
-            tool_version: "test".into(),
-            id: format!("{}-{design}", started.format("%Y%m%d-%H%M%S")),
-            design: design.into(),
-            design_title: format!("Title {design}"),
-            rubric_version: 1,
-            started_at: started,
-            updated_at: started,
-            minutes: 45.0,
-            soft_timer: false,
-            seed: 1,
-            self_score: false,
-            status: if score.is_some() { Status::Finished } else { Status::Quit },
-            current: None,
-            curveball_plan: None,
-            phases,
-            scorecards,
-            self_ticks: None,
+        let mut t =
+            Transcript::begin(&d, format!("{}-{design}", started.format("%Y%m%d-%H%M%S")), started, 45.0);
+        for p in &mut t.phases {
+            p.budget_secs = 600.0;
+            p.used_secs = 300.0 + 60.0 * p.phase.index() as f64;
         }
+        t.tool_version = "test".into();
+        t.seed = 1;
+        t.status = if score.is_some() { Status::Finished } else { Status::Quit };
+        t.current = None;
+        t.scorecards = scorecards;
+        t
     }
 }
 

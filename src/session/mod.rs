@@ -206,46 +206,11 @@ impl Session {
             let frac = 0.25 + rng.unit() * 0.35;
             Some(CurveballPlan { id: cb.id.clone(), at_secs: budgets[Phase::DeepDive.index()] * frac })
         };
-        let phases = Phase::ALL
-            .iter()
-            .map(|&phase| PhaseRecord {
-                phase,
-                prompt: design.prompt.phase(phase).text.clone(),
-                answer: String::new(),
-                draft: String::new(),
-                questions: Vec::new(),
-                followups: Vec::new(),
-                curveball: None,
-                hints: Vec::new(),
-                budget_secs: budgets[phase.index()],
-                used_secs: 0.0,
-                overtime_secs: 0.0,
-                started_at: None,
-                ended_at: None,
-                ended: None,
-            })
-            .collect();
-        let transcript = Transcript {
-            schema: crate::transcript::SCHEMA_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            id,
-            design: design.id().to_string(),
-            design_title: design.title().to_string(),
-            rubric_version: design.rubric.version,
-            started_at: now,
-            updated_at: now,
-            minutes: opts.minutes,
-            soft_timer: opts.soft_timer,
-            seed: opts.seed,
-            whole_answer: false,
-            self_score: opts.self_score,
-            status: Status::InProgress,
-            current: Some(Phase::Requirements),
-            curveball_plan,
-            phases,
-            scorecards: Vec::new(),
-            self_ticks: None,
-        };
+        let mut transcript = Transcript::begin(design, id, now, opts.minutes);
+        transcript.soft_timer = opts.soft_timer;
+        transcript.seed = opts.seed;
+        transcript.self_score = opts.self_score;
+        transcript.curveball_plan = curveball_plan;
         Self::from_parts(design, transcript, opts)
     }
 

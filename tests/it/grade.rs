@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use mockdesign::catalog::{Catalog, Design, Phase, Unit};
 use mockdesign::grade::rubric::RubricGrader;
 use mockdesign::grade::{Answers, Grader, Scorecard};
-use mockdesign::transcript::{self, PhaseRecord, Status, Transcript};
+use mockdesign::transcript::{self, Status, Transcript};
 use serde_json::Value;
 
 use crate::common::{Home, fixture, stderr, stdout};
@@ -186,47 +186,18 @@ fn the_same_answer_always_gets_the_same_grade() {
 fn session(home: &Home, id: &str, answers: [&str; 4], card: Option<&Scorecard>) -> std::path::PathBuf {
     let design = whatsapp();
     let at = Utc.with_ymd_and_hms(2026, 3, 2, 19, 30, 0).unwrap();
-    let phases = Phase::ALL
-        .iter()
-        .zip(answers)
-        .map(|(&phase, answer)| PhaseRecord {
-            draft: String::new(),
-            phase,
-            prompt: design.prompt.phase(phase).text.clone(),
-            answer: answer.to_string(),
-            questions: Vec::new(),
-            followups: Vec::new(),
-            curveball: None,
-            hints: Vec::new(),
-            budget_secs: design.rubric.budget.minutes(phase) * 60.0,
-            used_secs: design.rubric.budget.minutes(phase) * 50.0,
-            overtime_secs: 0.0,
-            started_at: Some(at),
-            ended_at: Some(at),
-            ended: None,
-        })
-        .collect();
-    let t = Transcript {
-        whole_answer: false,
-        schema: transcript::SCHEMA_VERSION,
-        tool_version: "test".into(),
-        id: id.to_string(),
-        design: "whatsapp".into(),
-        design_title: design.title().to_string(),
-        rubric_version: design.rubric.version,
-        started_at: at,
-        updated_at: at,
-        minutes: 45.0,
-        soft_timer: false,
-        seed: 7,
-        self_score: false,
-        status: if card.is_some() { Status::Finished } else { Status::InProgress },
-        current: None,
-        curveball_plan: None,
-        phases,
-        scorecards: card.into_iter().cloned().collect(),
-        self_ticks: None,
-    };
+    let mut t = Transcript::begin(&design, id.to_string(), at, 45.0);
+    for (p, answer) in t.phases.iter_mut().zip(answers) {
+        p.answer = answer.to_string();
+        p.used_secs = p.budget_secs * 50.0 / 60.0;
+        p.started_at = Some(at);
+        p.ended_at = Some(at);
+    }
+    t.tool_version = "test".into();
+    t.seed = 7;
+    t.status = if card.is_some() { Status::Finished } else { Status::InProgress };
+    t.current = None;
+    t.scorecards = card.into_iter().cloned().collect();
     let path = home.sessions_dir().join(format!("{id}.json"));
     transcript::save(&path, &t).unwrap();
     path

@@ -5,9 +5,9 @@
 //! core id), so the tests know every item and category whatever the built-in content becomes.
 
 use chrono::{DateTime, Duration, Utc};
-use mockdesign::catalog::{Catalog, Item, Phase, Rubric};
+use mockdesign::catalog::{Catalog, Design, Item, Origin, Phase, Prompt, Rubric};
 use mockdesign::grade::{ItemVerdict, PhaseScore, Scorecard};
-use mockdesign::transcript::{PhaseRecord, SCHEMA_VERSION, Status, Transcript};
+use mockdesign::transcript::{SCHEMA_VERSION, Status, Transcript};
 use serde_json::Value;
 
 use crate::common::{Home, stderr, stdout};
@@ -46,25 +46,6 @@ fn home_with_core_designs() -> Home {
 fn transcript(design: &str, ago: Duration, score: Option<f64>, covered: &[usize]) -> Transcript {
     let started: DateTime<Utc> = Utc::now() - ago;
     let items = items();
-    let phases = Phase::ALL
-        .iter()
-        .map(|&phase| PhaseRecord {
-            draft: String::new(),
-            phase,
-            prompt: "prompt".into(),
-            answer: "answer".into(),
-            questions: vec![],
-            followups: vec![],
-            curveball: None,
-            hints: vec![],
-            budget_secs: 600.0,
-            used_secs: 240.0 + 60.0 * phase.index() as f64,
-            overtime_secs: 0.0,
-            started_at: Some(started),
-            ended_at: Some(started),
-            ended: None,
-        })
-        .collect();
     let scorecards = score
         .map(|score| Scorecard {
             design: design.into(),
@@ -102,27 +83,25 @@ fn transcript(design: &str, ago: Duration, score: Option<f64>, covered: &[usize]
         })
         .into_iter()
         .collect();
-    Transcript {
-        whole_answer: false,
-        schema: SCHEMA_VERSION,
-        tool_version: "test".into(),
-        id: format!("{}-{design}", started.format("%Y%m%d-%H%M%S")),
-        design: design.into(),
-        design_title: format!("Core {design}"),
-        rubric_version: 1,
-        started_at: started,
-        updated_at: started,
-        minutes: 45.0,
-        soft_timer: false,
-        seed: 7,
-        self_score: false,
-        status: if score.is_some() { Status::Finished } else { Status::InProgress },
-        current: None,
-        curveball_plan: None,
-        phases,
-        scorecards,
-        self_ticks: None,
+    let mut rubric = base_rubric();
+    rubric.id = design.into();
+    rubric.title = format!("Core {design}");
+    let d = Design { rubric, prompt: Prompt::default(), origin: Origin::Builtin };
+    let mut t = Transcript::begin(&d, format!("{}-{design}", started.format("%Y%m%d-%H%M%S")), started, 45.0);
+    for p in &mut t.phases {
+        p.prompt = "prompt".into();
+        p.answer = "answer".into();
+        p.budget_secs = 600.0;
+        p.used_secs = 240.0 + 60.0 * p.phase.index() as f64;
+        p.started_at = Some(started);
+        p.ended_at = Some(started);
     }
+    t.tool_version = "test".into();
+    t.seed = 7;
+    t.status = if score.is_some() { Status::Finished } else { Status::InProgress };
+    t.current = None;
+    t.scorecards = scorecards;
+    t
 }
 
 fn days(n: i64) -> Duration {
