@@ -135,6 +135,31 @@ pub struct Estimate {
     pub min: f64,
     pub max: f64,
     pub unit: Unit,
+    /// For a `bytes` amount that accrues over time: the period the range is for (`day`, `month`,
+    /// `year`). A figure the candidate gives for another period is converted before comparing
+    /// ("20 GB a day" answers a per-year range). Absent: an amount held at once (state, memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<Period>,
+}
+
+/// The period of an accruing amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Period {
+    Day,
+    Month,
+    Year,
+}
+
+impl Period {
+    /// Its length in seconds (a month is a twelfth of a year).
+    pub fn seconds(self) -> f64 {
+        match self {
+            Period::Day => 86_400.0,
+            Period::Month => 365.0 * 86_400.0 / 12.0,
+            Period::Year => 365.0 * 86_400.0,
+        }
+    }
 }
 
 /// One thing a strong answer does in a phase.
@@ -163,6 +188,10 @@ pub struct Item {
     /// For estimate items: the reference range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Estimate>,
+    /// Words that show the item is explained rather than named, beyond the content words of
+    /// `text` and `why` (which count already): for an author who needs precision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mechanism: Vec<String>,
 }
 
 /// What the interviewer answers to a clarifying question.
@@ -185,6 +214,12 @@ pub struct Curveball {
     /// What a good response addresses (phrasings, as for items).
     #[serde(default)]
     pub concepts: Vec<String>,
+    /// How senior the change is (`core`, `senior`, `staff`); senior when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Why it matters: what the change forces in the design (shown on the scorecard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// Minutes per phase for a full-length interview (default 8/12/15/10 = 45).

@@ -542,7 +542,7 @@ mod tests {
 
     #[test]
     fn units_are_compatible_only_with_their_kind() {
-        let e = Estimate { min: 5e5, max: 5e6, unit: Unit::PerSecond };
+        let e = Estimate { min: 5e5, max: 5e6, unit: Unit::PerSecond, per: None };
         let r = &figures("700k messages per second")[0];
         assert_eq!(r.value_in(e.unit, false), Some(7e5));
         let b = &figures("18 TB")[0];
@@ -554,7 +554,7 @@ mod tests {
 
     #[test]
     fn the_accepted_window_is_a_factor_of_three_each_way() {
-        let e = Estimate { min: 5e5, max: 5e6, unit: Unit::PerSecond };
+        let e = Estimate { min: 5e5, max: 5e6, unit: Unit::PerSecond, per: None };
         assert!(distance(&e, 2e5).abs() < 1e-12);
         assert!(distance(&e, 1.4e7).abs() < 1e-12);
         assert!(distance(&e, 7e2) > 2.0, "1000x off is far outside");
