@@ -227,11 +227,10 @@ impl SessionFiles {
     }
 }
 
-/// The rubric's follow-up: the probe of the most important item still missing.
+/// The rubric's follow-up: about the heaviest item named but not explained, in the candidate's
+/// own words, else the probe of the most important item still missing.
 pub fn rubric_probe(session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
-    crate::grade::missing_items(session.design(), phase, text)
-        .first()
-        .map(|item| (item.id.clone(), item.probe.clone()))
+    crate::grade::follow_up(session.design(), phase, text)
 }
 
 #[cfg(test)]

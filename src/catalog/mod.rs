@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use include_dir::{Dir, include_dir};
 use thiserror::Error;
 
-pub use model::{Budget, Curveball, Estimate, Fact, Item, Level, Phase, Rubric, Unit};
+pub use model::{Budget, Curveball, Estimate, Fact, Item, Level, Period, Phase, Rubric, Unit};
 pub use prompt::{PhasePrompt, Prompt};
 
 static BUILTIN_RUBRICS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rubrics");

@@ -64,6 +64,9 @@ pub struct PhaseScore {
 pub struct ItemVerdict {
     pub id: String,
     pub covered: bool,
+    /// The concept was named but not explained: a small share of the credit.
+    #[serde(default)]
+    pub named: bool,
     /// 0.0–1.0: the share of the item's weight earned (less for a bare list of nouns).
     pub credit: f64,
     /// The sentence of the answer that earned it.
@@ -89,4 +92,10 @@ pub trait Grader {
 /// asks the probe of the first as the interviewer's follow-up.
 pub fn missing_items<'d>(design: &'d Design, phase: Phase, text: &str) -> Vec<&'d Item> {
     rubric::missing(design, phase, text)
+}
+
+/// The interviewer's follow-up for `phase` from the rubric: `(item id, question)`, asking about a
+/// named-but-unexplained item in the candidate's own words before the missing ones.
+pub fn follow_up(design: &Design, phase: Phase, text: &str) -> Option<(String, String)> {
+    rubric::follow_up(design, phase, text)
 }

@@ -35,6 +35,7 @@ pub fn scorecard(design: &Design, ticks: &[SelfTick], hints_used: u32) -> Scorec
                 verdict: ItemVerdict {
                     id: item.id.clone(),
                     covered: t == Some(true),
+                    named: false,
                     credit: if t == Some(true) { 1.0 } else { 0.0 },
                     evidence: None,
                     comment: match t {

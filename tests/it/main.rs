@@ -9,6 +9,7 @@
 mod common;
 
 mod architecture;
+mod calibration;
 mod catalog;
 mod grade;
 mod llm;

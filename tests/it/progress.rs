@@ -66,6 +66,7 @@ fn transcript(design: &str, ago: Duration, score: Option<f64>, covered: &[usize]
                         .map(|(n, i)| ItemVerdict {
                             id: i.id.clone(),
                             covered: covered.contains(&n),
+                            named: false,
                             credit: if covered.contains(&n) { 1.0 } else { 0.0 },
                             evidence: None,
                             comment: None,

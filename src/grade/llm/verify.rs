@@ -121,6 +121,7 @@ pub fn scorecard(design: &Design, answers: &Answers, graded: &[(Phase, VerdictSe
                 verdict: ItemVerdict {
                     id: item.id.clone(),
                     covered,
+                    named: false,
                     credit: if covered { 1.0 } else { 0.0 },
                     evidence: accepted,
                     comment: verdict.and_then(|v| v.comment.clone()),

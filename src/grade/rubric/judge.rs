@@ -1,0 +1,275 @@
+//! Stage 4, judge: an item's verdict from its occurrences.
+//!
+//! - **Claims only.** Occurrences in headings, in text that echoes the interviewer, or rejected
+//!   by a negation earn nothing; in a question they earn nothing either, except for an item that
+//!   rewards asking ("Asks about end-to-end encryption"), which the candidate's own question earns.
+//! - **Explained, not named.** Full credit needs the mechanism: the sentence, or it and a
+//!   neighbour in the same paragraph or list item, must hold at least [`SUPPORT_MIN`] distinct
+//!   support words of the item (its `text`, `why` and `mechanism`, less stop, generic and concept
+//!   words). Words that belong to another item's concept do not count, so concepts strung together
+//!   ("we use Kafka so that we shard") explain nothing. A name alone earns [`NAMED_CREDIT`] and is
+//!   reported as named, not explained.
+//! - **Anywhere.** An item is judged on the whole answer; among equal occurrences the one under
+//!   its own phase's heading is quoted.
+//! - **Estimates** need a figure with a compatible unit within the reference range near a claim
+//!   that names the item (the naming sentence first, then its neighbours); a per-day or per-month
+//!   figure answers a per-year amount after conversion. Several magnitudes offered for one figure
+//!   ("1k, 10k or 100k/s") are no estimate; a bare number without a unit earns
+//!   [`UNITLESS_CREDIT`].
+//!
+//! Pure: no I/O.
+
+use crate::catalog::{Estimate, Item, Unit};
+use crate::grade::ItemVerdict;
+use crate::grade::estimate::{self, Figure, Kind as FigureKind};
+use crate::grade::normalize;
+
+use super::analyse::{Analysis, Kind};
+use super::compile::{CompiledRubric, NONE};
+use super::matching::Occurrence;
+
+/// The share of an item's weight earned when its concept is named but not explained.
+pub const NAMED_CREDIT: f64 = 0.25;
+/// Distinct support words that make a mention an explanation.
+pub const SUPPORT_MIN: usize = 2;
+/// The share earned by an in-range estimate given as a bare number, without its unit.
+pub const UNITLESS_CREDIT: f64 = 0.5;
+
+const MULTI: u32 = u32::MAX - 1;
+
+/// How well one occurrence shows the item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    Rejected,
+    Echo,
+    Asked,
+    Named,
+    Explained,
+}
+
+/// The verdicts of `items` (rubric indices) on an analysed answer, in that order; with, for each,
+/// the answer's words that named it (for the interviewer's follow-up).
+pub(super) struct Judgement {
+    pub verdict: ItemVerdict,
+    pub named_as: Option<String>,
+}
+
+impl CompiledRubric {
+    pub(super) fn judge(&self, a: &Analysis<'_>, rubric: &[Item], items: &[usize]) -> Vec<Judgement> {
+        let occs: Vec<Vec<Occurrence>> = (0..self.items.len()).map(|i| self.occurrences(a, i)).collect();
+        // Which item's concept each word belongs to: support never comes from a name.
+        let mut owner = vec![NONE; a.toks.len()];
+        for (i, list) in occs.iter().enumerate() {
+            for o in list.iter().filter(|o| !o.rejected) {
+                for &(s, e) in &o.toks {
+                    for t in &mut owner[s as usize..e as usize] {
+                        *t = if *t == NONE || *t == i as u32 { i as u32 } else { MULTI };
+                    }
+                }
+            }
+        }
+        items.iter().map(|&i| self.judge_item(a, &rubric[i], i, &occs[i], &owner)).collect()
+    }
+
+    fn strength(&self, a: &Analysis<'_>, index: usize, o: &Occurrence, owner: &[u32]) -> Strength {
+        let unit = &a.units[o.unit as usize];
+        if o.rejected {
+            return Strength::Rejected;
+        }
+        match unit.kind {
+            Kind::Heading => return Strength::Rejected,
+            _ if unit.echo => return Strength::Echo,
+            Kind::Question if self.items[index].asking => return Strength::Explained,
+            Kind::Question => return Strength::Asked,
+            Kind::Text => {}
+        }
+        let min = std::env::var("TUNE_MIN").ok().and_then(|s| s.parse().ok()).unwrap_or(SUPPORT_MIN);
+        if self.support(a, index, o.unit, owner) >= min { Strength::Explained } else { Strength::Named }
+    }
+
+    /// Distinct support words of item `index` around `unit` (it and its neighbours in the block).
+    fn support(&self, a: &Analysis<'_>, index: usize, unit: u32, owner: &[u32]) -> usize {
+        let support = &self.items[index].support;
+        let block = a.units[unit as usize].block;
+        let lo = unit.saturating_sub(1);
+        let hi = (unit + 1).min(a.units.len() as u32 - 1);
+        let mut found: Vec<u32> = Vec::new();
+        for u in lo..=hi {
+            let un = &a.units[u as usize];
+            if un.block != block || un.kind == Kind::Heading || un.echo {
+                continue;
+            }
+            for k in un.toks.clone() {
+                let t = &a.toks[k as usize];
+                if t.neg != NONE || owner[k as usize] != NONE {
+                    continue;
+                }
+                let alts = a.alts_at(k as usize).iter().map(|x| x.id);
+                for id in std::iter::once(t.id).chain(alts) {
+                    if id != NONE && support.binary_search(&id).is_ok() && !found.contains(&id) {
+                        found.push(id);
+                    }
+                }
+            }
+        }
+        found.len()
+    }
+
+    fn judge_item(&self, a: &Analysis<'_>, item: &Item, index: usize, occs: &[Occurrence], owner: &[u32]) -> Judgement {
+        let mut verdict = ItemVerdict {
+            id: item.id.clone(),
+            covered: false,
+            named: false,
+            credit: 0.0,
+            evidence: None,
+            comment: None,
+        };
+        let judged: Vec<(Strength, &Occurrence)> = occs.iter().map(|o| (self.strength(a, index, o, owner), o)).collect();
+        let own_phase = |o: &Occurrence| a.units[o.unit as usize].phase == Some(item.phase);
+        if let Some(e) = &item.estimate {
+            let usable: Vec<u32> = judged.iter().filter(|(s, _)| *s >= Strength::Named).map(|(_, o)| o.unit).collect();
+            judge_estimate(&mut verdict, e, a, &usable);
+            if verdict.credit == 0.0 {
+                comment_unusable(&mut verdict, &judged, a);
+            }
+            return Judgement { verdict, named_as: None };
+        }
+        let best = judged.iter().max_by(|(sa, oa), (sb, ob)| {
+            sa.cmp(sb).then(own_phase(oa).cmp(&own_phase(ob))).then(ob.unit.cmp(&oa.unit))
+        });
+        let mut named_as = None;
+        match best {
+            Some((Strength::Explained, o)) => {
+                verdict.covered = true;
+                verdict.credit = 1.0;
+                verdict.evidence = Some(normalize::evidence(a.unit_text(o.unit)));
+            }
+            Some((Strength::Named, o)) => {
+                let words = named_words(a, o);
+                verdict.named = true;
+                verdict.credit = NAMED_CREDIT;
+                verdict.evidence = Some(normalize::evidence(a.unit_text(o.unit)));
+                verdict.comment = Some(format!("named \"{words}\" but not what it does here"));
+                named_as = Some(words);
+            }
+            _ => comment_unusable(&mut verdict, &judged, a),
+        }
+        Judgement { verdict, named_as }
+    }
+}
+
+/// The answer's words of an occurrence (its first part).
+fn named_words(a: &Analysis<'_>, o: &Occurrence) -> String {
+    let (s, e) = o.toks[0];
+    let start = a.toks[s as usize].start as usize;
+    let end = a.toks[e as usize - 1].end as usize;
+    normalize::evidence(&a.text[start..end])
+}
+
+/// Say why mentions that earned nothing did not count.
+fn comment_unusable(verdict: &mut ItemVerdict, judged: &[(Strength, &Occurrence)], a: &Analysis<'_>) {
+    let Some((s, o)) = judged.iter().max_by_key(|(s, _)| *s) else { return };
+    let quote = normalize::evidence(a.unit_text(o.unit));
+    let why = match s {
+        Strength::Rejected if a.units[o.unit as usize].kind == Kind::Heading => "only in a heading",
+        Strength::Rejected => "only mentioned as rejected, negated or out of scope",
+        Strength::Echo => "only in text that repeats the interviewer's words",
+        Strength::Asked => "only asked about, never decided",
+        _ => return,
+    };
+    if verdict.comment.is_none() {
+        verdict.comment = Some(format!("{why}: \"{}\"", short(&quote)));
+    }
+}
+
+fn short(text: &str) -> String {
+    if text.chars().count() > 90 { format!("{}…", text.chars().take(90).collect::<String>()) } else { text.to_string() }
+}
+
+/// A figure's value in the estimate's terms, if its unit is compatible.
+fn value(e: &Estimate, fig: &Figure, naming: bool) -> Option<(f64, bool)> {
+    if let (Unit::Bytes, Some(per), FigureKind::Bytes { per_second: Some(r), .. }) = (e.unit, e.per, fig.kind) {
+        return Some((r * per.seconds(), true));
+    }
+    let bare = matches!(fig.kind, FigureKind::Number(_)) && e.unit == Unit::PerSecond;
+    fig.value_in(e.unit, naming).map(|v| (v, !bare))
+}
+
+/// Several magnitudes offered for one quantity: three or more compatible figures spanning 100×, or
+/// two joined by "or" spanning 10×.
+fn shotgun(values: &[f64], text: &str) -> bool {
+    if values.len() < 2 {
+        return false;
+    }
+    let (lo, hi) = values.iter().fold((f64::INFINITY, 0f64), |(l, h), v| (l.min(*v), h.max(*v)));
+    let span = if lo > 0.0 { hi / lo } else { f64::INFINITY };
+    values.len() >= 3 && span >= 100.0 || text.contains(" or ") && span >= 10.0
+}
+
+fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, units: &[u32]) {
+    if units.is_empty() {
+        return;
+    }
+    let last = a.units.len() as u32 - 1;
+    let mut best_off: Option<(f64, String)> = None;
+    let mut partial: Option<u32> = None;
+    let mut scattered: Option<u32> = None;
+    for &unit in units {
+        let block = a.units[unit as usize].block;
+        let neighbours = [(unit < last).then(|| unit + 1), unit.checked_sub(1)];
+        for u in std::iter::once(unit).chain(neighbours.into_iter().flatten()) {
+            if u != unit && a.units[u as usize].block != block && a.units[u as usize].kind == Kind::Heading {
+                continue;
+            }
+            let text = a.unit_text(u);
+            let figs: Vec<(f64, bool, Figure)> = estimate::figures(text)
+                .into_iter()
+                .filter_map(|f| value(e, &f, u == unit).map(|(v, unit_given)| (v, unit_given, f)))
+                .collect();
+            if figs.is_empty() {
+                continue;
+            }
+            let values: Vec<f64> = figs.iter().map(|f| f.0).collect();
+            if shotgun(&values, text) {
+                scattered.get_or_insert(u);
+                break;
+            }
+            if let Some((_, unit_given, _)) = figs.iter().find(|(v, _, _)| estimate::distance(e, *v) == 0.0) {
+                if *unit_given {
+                    verdict.covered = true;
+                    verdict.credit = 1.0;
+                    verdict.evidence = Some(normalize::evidence(text));
+                    verdict.comment = None;
+                    return;
+                }
+                partial.get_or_insert(u);
+            }
+            for (v, _, fig) in &figs {
+                let d = estimate::distance(e, *v);
+                if d > 0.0 && best_off.as_ref().is_none_or(|(bd, _)| d < *bd) {
+                    best_off = Some((d, fig.quote.clone()));
+                }
+            }
+            break;
+        }
+    }
+    let expected = format!("expected {}–{}", estimate::human(e.min, e.unit), estimate::human(e.max, e.unit));
+    let period = e.per.map_or(String::new(), |p| format!(" per {}", match p {
+        crate::catalog::Period::Day => "day",
+        crate::catalog::Period::Month => "month",
+        crate::catalog::Period::Year => "year",
+    }));
+    if let Some(u) = partial {
+        verdict.credit = UNITLESS_CREDIT;
+        verdict.evidence = Some(normalize::evidence(a.unit_text(u)));
+        verdict.comment = Some(format!("the figure is right but has no unit ({expected}{period}); say what it counts"));
+        return;
+    }
+    verdict.comment = Some(if let Some(u) = scattered {
+        format!("several magnitudes offered for one figure, which is no estimate: \"{}\"", short(a.unit_text(u)))
+    } else if let Some((_, quote)) = best_off {
+        format!("figure off: \"{quote}\" ({expected}{period})")
+    } else {
+        format!("named, but no figure with a compatible unit ({expected}{period})")
+    });
+}

@@ -1,0 +1,290 @@
+//! The grader's calibration (issue "Grader v2"): honest answers written by people who never saw
+//! the rubric, and attacks generated from each rubric so they follow it as it changes.
+//!
+//! `tests/fixtures/calibration/<id>/` holds, for each core design, a strong and a medium answer
+//! and a public-style write-up, written from the interviewer's prompt alone, and (`plain.md`) the
+//! strong answer paraphrased in plain words; `labels.toml` holds an expert's score for each,
+//! assigned before any grader ran. No rubric phrasing was ever added because one of them used it.
+//!
+//! Thresholds sit just under what was measured; `cargo test --test it calibration -- --nocapture`
+//! prints the table the README reports.
+
+use std::fmt::Write as _;
+
+use mockdesign::catalog::{Catalog, Design, Phase, Unit};
+use mockdesign::grade::rubric::RubricGrader;
+use mockdesign::grade::{Answers, Grader, Scorecard};
+
+use crate::common::fixture;
+
+pub const CORE: [&str; 8] = [
+    "whatsapp",
+    "payment-system",
+    "news-feed",
+    "search",
+    "notification-system",
+    "booking-system",
+    "analytics-pipeline",
+    "auth-service",
+];
+
+fn design(id: &str) -> Design {
+    Catalog::builtin().find(id).expect("a built-in design").clone()
+}
+
+fn grade(design: &Design, md: &str) -> Scorecard {
+    RubricGrader.grade(design, &Answers::from_markdown(md))
+}
+
+fn score(design: &Design, md: &str) -> f64 {
+    grade(design, md).score
+}
+
+fn read(id: &str, kind: &str) -> String {
+    std::fs::read_to_string(fixture(&format!("calibration/{id}/{kind}.md")))
+        .unwrap_or_else(|e| panic!("tests/fixtures/calibration/{id}/{kind}.md: {e}"))
+}
+
+/// A concept as a candidate would type it.
+fn say(concept: &str) -> String {
+    concept.replace(" + ", " and ").replace('+', " and ")
+}
+
+/// One sentence per rubric item: "We use <its first concept>."
+pub fn name_drop(design: &Design) -> String {
+    let mut md = String::new();
+    for phase in Phase::ALL {
+        let _ = writeln!(md, "## {}\n", phase.title());
+        for item in design.items(phase) {
+            let _ = writeln!(md, "We use {}.", say(&item.concepts[0]));
+        }
+        md.push('\n');
+    }
+    md
+}
+
+/// Every concept of every item named in a sentence of its own.
+fn name_drop_all(design: &Design) -> String {
+    let mut md = String::new();
+    for item in &design.rubric.items {
+        for c in &item.concepts {
+            let _ = writeln!(md, "We use {}.", say(c));
+        }
+    }
+    md
+}
+
+/// Concepts in filler sentences and chained by connectives.
+fn filler(design: &Design) -> String {
+    let items = &design.rubric.items;
+    let mut md = String::new();
+    for (k, item) in items.iter().enumerate() {
+        let c = say(&item.concepts[0]);
+        let next = say(&items[(k + 1) % items.len()].concepts[0]);
+        let after = say(&items[(k + 2) % items.len()].concepts[0]);
+        let _ = writeln!(md, "We use {c} because {c} is scalable and reliable.");
+        let _ = writeln!(md, "We use {c}, therefore {next}, so that {after} works well.");
+    }
+    md
+}
+
+/// Every concept of every item, rejected in one of the ways people reject things.
+pub fn negated(design: &Design) -> String {
+    let patterns = [
+        "We will not use {}.",
+        "No {} is needed.",
+        "{} is out of scope for v1.",
+        "We don't need {} at all.",
+        "A bad option is {}.",
+        "We considered {} but it is too complex.",
+        "Instead of {}, we keep one box.",
+        "We never bother with {}.",
+        "Rather than {}, we keep it simple.",
+        "Without {}.",
+    ];
+    let mut md = String::new();
+    let mut k = 0;
+    // A concept that is itself a negation ("never lose a message") cannot be rejected by another.
+    let negative = |c: &str| {
+        c.split(|ch: char| !ch.is_alphanumeric()).any(|w| ["no", "not", "never", "without", "nothing"].contains(&w.to_lowercase().as_str()))
+    };
+    for item in &design.rubric.items {
+        for c in item.concepts.iter().filter(|c| !negative(c)) {
+            let _ = writeln!(md, "{}", patterns[k % patterns.len()].replace("{}", &say(c)));
+            k += 1;
+        }
+    }
+    md
+}
+
+/// The interviewer's own words pasted back: the prompt, its hints, every probe and hint.
+pub fn echo(design: &Design) -> String {
+    let p = &design.prompt;
+    let mut md = format!("{}\n\n", p.scenario);
+    for phase in Phase::ALL {
+        let pp = p.phase(phase);
+        let _ = writeln!(md, "## {}\n\n{}\n", phase.title(), pp.text);
+        for h in &pp.hints {
+            let _ = writeln!(md, "- {h}");
+        }
+        for item in design.items(phase) {
+            let _ = writeln!(md, "{}\n{}", item.probe, item.hint);
+        }
+        md.push('\n');
+    }
+    md
+}
+
+/// One design-agnostic answer for every design (about 330 words).
+pub const TEMPLATE: &str = "A load balancer sits in front of stateless application servers so any instance can take any \
+request and we can add capacity by adding boxes. The source of truth is Postgres, sharded by primary key once a \
+single node fills up, with read replicas for the read-heavy paths. Redis caches hot reads with a TTL so spikes \
+do not reach the database. Writes that trigger downstream work go through Kafka, which decouples producers from \
+consumers and absorbs bursts. Consumers are idempotent, and retries use exponential backoff with jitter so a \
+failing dependency is not hammered. We use the transactional outbox pattern so the database write and the event \
+publish cannot diverge. Rate limiting at the API gateway protects us from abusive clients. On the CAP trade-off \
+we choose availability over strict consistency where the product allows it, and strong consistency for money \
+or inventory. We deploy multi-region active-active for disaster recovery with asynchronous replication, and we \
+monitor p99 latency, error rates and saturation with alerts and dashboards. A CDN serves static content close \
+to users. We would start with a simple monolith and split services only when the team or the scale demands it. \
+Cost is dominated by storage and egress, so we tier cold data to object storage. We estimate peak traffic at a \
+few times the daily average and size capacity with headroom, and we load test before launch. Security means TLS \
+everywhere, encryption at rest and least-privilege access between services. Observability comes from \
+structured logs, traces and metrics, with runbooks for on-call. Data is backed up daily and restores are \
+tested. Schema changes are backward compatible so we can deploy without downtime, using blue-green or canary \
+releases with feature flags. Heavy work runs asynchronously in background workers that scale on queue depth. \
+Hot keys are spread with consistent hashing, and we shed load gracefully under overload with circuit breakers \
+and timeouts on every remote call.";
+
+/// Every estimate item named with a shotgun of magnitudes, and once more at 1000x its range.
+fn shotgun_and_thousandfold(design: &Design) -> (String, String) {
+    let (mut shot, mut big) = (String::new(), String::new());
+    for item in design.rubric.items.iter().filter(|i| i.estimate.is_some()) {
+        let e = item.estimate.as_ref().unwrap();
+        let unit = match e.unit {
+            Unit::PerSecond => "per second",
+            Unit::Bytes => "bytes",
+            Unit::BytesPerSecond => "bytes per second",
+            Unit::Count => "in all",
+        };
+        let c = say(&item.concepts[0]);
+        let v = (e.min * e.max).sqrt();
+        let _ = writeln!(
+            shot,
+            "The {c} is {:.0}, {:.0}, {:.0} or {:.0} {unit}.",
+            v / 100.0,
+            v / 10.0,
+            v,
+            v * 10.0
+        );
+        let _ = writeln!(big, "The {c} is about {:.0} {unit}, because that is what the traffic needs.", v * 1000.0);
+    }
+    (shot, big)
+}
+
+/// The answer without its phase headings.
+pub fn headless(md: &str) -> String {
+    md.lines().filter(|l| !(l.starts_with('#') && Phase::from_heading(l.trim_start_matches('#').trim()).is_some())).collect::<Vec<_>>().join("\n")
+}
+
+/// The answer's sections moved under the wrong headings (each phase's text under the next one's).
+pub fn wrong_headings(md: &str) -> String {
+    let a = Answers::from_markdown(md);
+    let mut out = String::new();
+    for (k, phase) in Phase::ALL.iter().enumerate() {
+        let under = Phase::ALL[(k + 1) % 4];
+        let _ = write!(out, "## {}\n\n{}\n\n", under.title(), a.text(*phase));
+    }
+    out
+}
+
+struct Row {
+    id: &'static str,
+    figures: Vec<(&'static str, f64)>,
+}
+
+fn measure(id: &'static str) -> Row {
+    let d = design(id);
+    let s = |md: &str| score(&d, md);
+    let strong = read(id, "strong");
+    let writeup = read(id, "writeup");
+    let medium = read(id, "medium");
+    let plain = std::fs::read_to_string(fixture(&format!("calibration/{id}/plain.md"))).ok();
+    let (shot, big) = shotgun_and_thousandfold(&d);
+    let mut figures = vec![
+        ("strong", s(&strong)),
+        ("writeup", s(&writeup)),
+        ("medium", s(&medium)),
+        ("plain", plain.as_deref().map_or(f64::NAN, s)),
+        ("name-drop", s(&name_drop(&d))),
+        ("name-all", s(&name_drop_all(&d))),
+        ("filler", s(&filler(&d))),
+        ("repeated", s(&name_drop(&d).repeat(10))),
+        ("negated", s(&negated(&d))),
+        ("echo", s(&echo(&d))),
+        ("template", s(TEMPLATE)),
+        ("shotgun", s(&shot)),
+        ("x1000", s(&big)),
+    ];
+    let mut worst_headless: f64 = 0.0;
+    let mut worst_wrong: f64 = 0.0;
+    let mut worst_case: f64 = 0.0;
+    for md in [&strong, &writeup, &medium] {
+        let base = s(md);
+        worst_headless = worst_headless.max((s(&headless(md)) - base).abs());
+        worst_wrong = worst_wrong.max((s(&wrong_headings(md)) - base).abs());
+        worst_case = worst_case.max((s(&md.to_uppercase()) - base).abs()).max((s(&md.to_lowercase()) - base).abs());
+    }
+    figures.push(("|headless|", worst_headless));
+    figures.push(("|wrong-h|", worst_wrong));
+    figures.push(("|case|", worst_case));
+    Row { id, figures }
+}
+
+#[test]
+fn calibration_holds_for_every_core_design() {
+    let rows: Vec<Row> = CORE.iter().map(|id| measure(id)).collect();
+    let mut table = format!("{:<20}", "design");
+    for (name, _) in &rows[0].figures {
+        let _ = write!(table, "{name:>11}");
+    }
+    table.push('\n');
+    for r in &rows {
+        let _ = write!(table, "{:<20}", r.id);
+        for (_, v) in &r.figures {
+            let _ = write!(table, "{v:>11.1}");
+        }
+        table.push('\n');
+    }
+    println!("{table}");
+    let mut failures = Vec::new();
+    for r in &rows {
+        let f = |name: &str| r.figures.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap();
+        let mut check = |ok: bool, what: String| {
+            if !ok {
+                failures.push(format!("{}: {what}", r.id));
+            }
+        };
+        check(f("strong") >= 60.0, format!("strong {} < 60", f("strong")));
+        check(f("writeup") >= 60.0, format!("writeup {} < 60", f("writeup")));
+        check(f("strong") - f("medium") >= 5.0, format!("strong {} not above medium {}", f("strong"), f("medium")));
+        let plain = f("plain");
+        if !plain.is_nan() {
+            let half = (f("medium") + f("strong")) / 2.0;
+            check(plain >= half, format!("plain {plain} < halfway {half}"));
+        }
+        check(f("name-drop") <= 35.0, format!("name-drop {}", f("name-drop")));
+        check(f("name-all") <= 35.0, format!("all concepts named {}", f("name-all")));
+        check(f("filler") <= 35.0, format!("filler {}", f("filler")));
+        check(f("repeated") <= f("name-drop") + 0.05, format!("repeating earned more: {}", f("repeated")));
+        check(f("negated") <= 30.0, format!("negated {}", f("negated")));
+        check(f("echo") <= 20.0, format!("echo {}", f("echo")));
+        check(f("template") <= 30.0, format!("template {}", f("template")));
+        check(f("shotgun") <= 5.0, format!("shotgun estimates {}", f("shotgun")));
+        check(f("x1000") <= 5.0, format!("estimates at 1000x {}", f("x1000")));
+        check(f("|headless|") <= 8.0, format!("headless moves {}", f("|headless|")));
+        check(f("|wrong-h|") <= 8.0, format!("wrong headings move {}", f("|wrong-h|")));
+        check(f("|case|") <= 3.0, format!("case moves {}", f("|case|")));
+    }
+    assert!(failures.is_empty(), "{table}\n{}", failures.join("\n"));
+}
