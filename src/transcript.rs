@@ -108,9 +108,19 @@ pub struct PhaseRecord {
 }
 
 impl PhaseRecord {
-    /// Everything said in this phase, for grading: the answer, then follow-up and curveball answers.
+    /// Everything said in this phase, for grading: the clarifying questions asked with `/ask` (as
+    /// questions, which earn the items that reward asking and nothing else), the answer, then
+    /// follow-up and curveball answers.
     pub fn graded_text(&self) -> String {
-        let mut text = self.answer.trim_end().to_string();
+        let mut text = String::new();
+        for q in &self.questions {
+            let q = q.question.trim().trim_end_matches('?');
+            if !q.is_empty() {
+                text.push_str(q);
+                text.push_str("?\n\n");
+            }
+        }
+        text.push_str(self.answer.trim_end());
         for f in &self.followups {
             if !f.answer.trim().is_empty() {
                 text.push_str("\n\n");

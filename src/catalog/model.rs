@@ -50,30 +50,59 @@ impl Phase {
     }
 
     /// Recognise a Markdown heading's text as a phase, case-insensitively with common variants
-    /// (`Requirements`, `High-level design`/`HLD`, `Deep dive`, `Trade-offs`/`Tradeoffs`).
+    /// (`Requirements`, `High-level design`/`HLD`, `Deep dive`, `Trade-offs`/`Tradeoffs`). Only a
+    /// heading that *names* a phase counts: numbering ("2.", "Phase 3:", "Step 1 -") and a trailing
+    /// note in brackets ("(10 min)") or a subtitle after a colon or dash ("Deep dive: ordering") are
+    /// ignored, but "Architecture of the ranker" or "Bad solution: requirements first" name no phase.
     pub fn from_heading(text: &str) -> Option<Phase> {
-        let t: String =
-            text.to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-        let words: Vec<&str> = t.split_whitespace().collect();
-        let joined = words.join("");
-        let has = |w: &str| words.contains(&w);
-        // Strip leading numbering such as "1." or "phase 2".
-        if joined.contains("tradeoff") || has("tradeoffs") || joined.contains("tradeoff") {
-            return Some(Phase::TradeOffs);
+        let lower = text.to_lowercase();
+        // A subtitle after a colon or a dash belongs to the phase it follows ("Deep dive: ordering").
+        let numbering = |part: &str| {
+            part.split_whitespace().all(|w| {
+                w.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ')')
+                    || matches!(w, "phase" | "step" | "part" | "i" | "ii" | "iii" | "iv")
+            })
+        };
+        let lower = lower.split(['(', '[']).next().unwrap_or("");
+        let lower = lower
+            .split([':', '—', '–'])
+            .flat_map(|p| p.split(" - "))
+            .find(|p| !numbering(p))
+            .unwrap_or("");
+        let t: String = lower.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+        let mut words: Vec<&str> = t.split_whitespace().collect();
+        // Leading numbering: "2", "phase 2", "step 2", "part ii".
+        while let Some(first) = words.first() {
+            let numbering = first.chars().all(|c| c.is_ascii_digit())
+                || matches!(*first, "phase" | "step" | "part" | "i" | "ii" | "iii" | "iv" | "v");
+            if !numbering || words.len() == 1 {
+                break;
+            }
+            words.remove(0);
         }
-        if joined.contains("deepdive") || has("deepdive") || joined.contains("detaileddesign") {
-            return Some(Phase::DeepDive);
-        }
-        if joined.contains("highlevel")
-            || has("hld")
-            || joined.contains("architecture") && !joined.contains("deep")
-        {
-            return Some(Phase::HighLevel);
-        }
-        if joined.contains("requirement") || has("scope") || joined.contains("clarif") {
-            return Some(Phase::Requirements);
-        }
-        None
+        let joined = words.join(" ");
+        let squashed: String = words.concat();
+        let phase = match joined.as_str() {
+            "requirements" | "requirement" | "requirements and scope" | "scope and requirements" | "scope"
+            | "requirements and estimates" | "requirements and estimation" | "clarifying questions"
+            | "clarifications" | "clarification" | "requirements clarification" | "requirements gathering" => {
+                Phase::Requirements
+            }
+            "hld" | "high level" | "high level design" | "high level architecture" | "architecture"
+            | "design overview" | "high level overview" => Phase::HighLevel,
+            "deep dive" | "deep dives" | "detailed design" | "deep dive design" => Phase::DeepDive,
+            "trade offs" | "trade off" | "tradeoffs" | "tradeoff" | "trade offs and alternatives"
+            | "tradeoffs and alternatives" | "trade offs and wrap up" | "tradeoffs and wrap up" => {
+                Phase::TradeOffs
+            }
+            _ => match squashed.as_str() {
+                "highleveldesign" | "highlevel" => Phase::HighLevel,
+                "deepdive" | "deepdives" => Phase::DeepDive,
+                "tradeoffs" | "tradeoff" => Phase::TradeOffs,
+                _ => return None,
+            },
+        };
+        Some(phase)
     }
 }
 

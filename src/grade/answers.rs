@@ -28,16 +28,24 @@ impl Answers {
     }
 
     /// Split a Markdown answer by its phase headings (any level, `#`–`######`, case-insensitive,
-    /// common variants). Text before the first phase heading belongs to requirements. Repeated
+    /// common variants; only a heading that names a phase, never a `#` line inside a code fence). Text before the first phase heading belongs to requirements. Repeated
     /// headings of one phase are joined.
     pub fn from_markdown(md: &str) -> Self {
         let mut texts: [String; 4] = Default::default();
         let mut current: Option<Phase> = None;
         let mut preamble = String::new();
         let mut any_heading = false;
+        let mut fence: Option<&str> = None;
         for line in md.lines() {
             let trimmed = line.trim_start();
-            if trimmed.starts_with('#') {
+            // Lines inside a code fence are never headings (`# comment` in a code sample).
+            if let Some(f) = fence {
+                if trimmed.starts_with(f) {
+                    fence = None;
+                }
+            } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                fence = Some(&trimmed[..3]);
+            } else if trimmed.starts_with('#') {
                 let heading = trimmed.trim_start_matches('#').trim();
                 if let Some(phase) = Phase::from_heading(heading) {
                     current = Some(phase);
@@ -89,6 +97,22 @@ mod tests {
         assert_eq!(a.text(Phase::HighLevel), "boxes");
         assert_eq!(a.text(Phase::DeepDive), "shards");
         assert_eq!(a.text(Phase::TradeOffs), "cost");
+    }
+
+    #[test]
+    fn only_headings_that_name_a_phase_switch_and_never_inside_code() {
+        let a = Answers::from_markdown(
+            "## Requirements\nusers\n### Bad solution: requirements first\nstill reqs\n## 2. Deep dive (10 min)\n```\n# Trade-offs\n```\nshards\n",
+        );
+        assert!(a.text(Phase::Requirements).contains("still reqs"));
+        assert!(a.text(Phase::DeepDive).contains("# Trade-offs"), "{:?}", a);
+        assert_eq!(a.text(Phase::TradeOffs), "");
+        for not_a_phase in ["Architecture of the ranking service", "Non-functional requirements notes", "Bad solution: sharding"] {
+            assert_eq!(Phase::from_heading(not_a_phase), None, "{not_a_phase}");
+        }
+        for (h, p) in [("HLD", Phase::HighLevel), ("Phase 3: Deep Dive", Phase::DeepDive), ("TRADEOFFS", Phase::TradeOffs), ("1. Requirements", Phase::Requirements), ("Deep dive: ordering", Phase::DeepDive)] {
+            assert_eq!(Phase::from_heading(h), Some(p), "{h}");
+        }
     }
 
     #[test]

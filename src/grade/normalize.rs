@@ -59,6 +59,15 @@ pub fn stem_in_place(s: &mut String) {
             break;
         }
     }
+    // British and American spellings meet: authorise/authorize, analyse/analyze.
+    if s.len() > 5 && (s.ends_with("ise") || s.ends_with("yse")) {
+        let n = s.len();
+        s.replace_range(n - 2..n - 1, "z");
+    }
+    // -ion after t or s: connection/connected, deletion/delete, compression/compress.
+    if s.len() > 6 && (s.ends_with("tion") || s.ends_with("sion")) {
+        s.truncate(s.len() - 3);
+    }
     // 4. A final silent e: cache/caching, store/storing, route/routing meet here.
     if s.ends_with('e') && s.len() > 3 {
         s.pop();

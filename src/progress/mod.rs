@@ -151,6 +151,7 @@ pub(crate) mod fixture {
             probe: String::new(),
             hint: String::new(),
             estimate: None,
+            mechanism: Vec::new(),
         };
         Design {
             rubric: Rubric {
@@ -203,6 +204,7 @@ pub(crate) mod fixture {
                                 ItemVerdict {
                                     id: i.id.clone(),
                                     covered: hit,
+                                    named: false,
                                     credit: if hit { 1.0 } else { 0.0 },
                                     evidence: None,
                                     comment: None,

@@ -181,7 +181,11 @@ pub fn render_markdown(card: &Scorecard, design: &Design, transcript: Option<&Tr
                     }
                 }
                 Mark::Bare => {
-                    let _ = writeln!(md, "* ◐ {text} *({:.0}% credit: only named)*", v.credit * 100.0);
+                    let why = if v.named { "named, not explained" } else { "partly shown" };
+                    let _ = writeln!(md, "* ◐ {text} *({why}: {:.0}% credit)*", v.credit * 100.0);
+                    if let Some(c) = v.comment.as_deref().filter(|_| !v.named) {
+                        let _ = writeln!(md, "> {}", c.trim());
+                    }
                     if let Some(e) = &v.evidence {
                         let _ = writeln!(md, "> “{}”", e.trim());
                     }
@@ -274,8 +278,12 @@ fn plain(card: &Scorecard, design: &Design, transcript: Option<&Transcript>, wid
                     }
                 }
                 Mark::Bare => {
-                    let t = format!("{text} (only named: {:.0}% credit)", v.credit * 100.0);
+                    let why = if v.named { "named, not explained" } else { "partly shown" };
+                    let t = format!("{text} ({why}: {:.0}% credit)", v.credit * 100.0);
                     wrap_into(&mut out, &t, width, "  [~] ", "      ");
+                    if let Some(c) = v.comment.as_deref().filter(|_| !v.named) {
+                        wrap_into(&mut out, c.trim(), width, "      ", "      ");
+                    }
                     if let Some(e) = &v.evidence {
                         wrap_into(&mut out, &format!("\"{}\"", e.trim()), width, "      ", "       ");
                     }
@@ -465,11 +473,11 @@ mod tests {
     fn plain_shows_bars_marks_evidence_and_probes() {
         let d = design();
         let first = &d.rubric.items[0];
-        let md = format!("## Requirements\nWe must support {} because users expect it.\n", first.concepts[0]);
+        let md = format!("## Requirements\nWe must support {} because {}\n", first.concepts[0], first.why);
         let c = card(&d, &md);
         let out = render(&c, &d, None, RenderOpts::plain(100));
         assert!(out.contains("[x] "), "{out}");
-        assert!(out.contains("because users expect it"), "{out}");
+        assert!(out.contains(&format!("because {}", &first.why[..20])), "{out}");
         assert!(out.contains("[ ] "), "{out}");
         assert!(out.contains("probe: "), "{out}");
         let row = out.lines().find(|l| l.trim_start().starts_with("Requirements ")).expect("a phase row");

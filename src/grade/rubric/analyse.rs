@@ -133,7 +133,8 @@ fn spans(text: &str) -> Vec<Span> {
         if trimmed.starts_with('#') {
             flush(&mut para, &mut out, &mut block);
             let n = trimmed.bytes().take_while(|b| *b == b'#').count();
-            let r = start + indent + n..start + body.len();
+            let lead = trimmed[n..].len() - trimmed[n..].trim_start().len();
+            let r = start + indent + n + lead..start + body.len();
             out.push(Span { range: r, block, kind: Kind::Heading });
             block += 1;
             continue;

@@ -195,15 +195,26 @@ fn value(e: &Estimate, fig: &Figure, naming: bool) -> Option<(f64, bool)> {
     fig.value_in(e.unit, naming).map(|v| (v, !bare))
 }
 
-/// Several magnitudes offered for one quantity: three or more compatible figures spanning 100×, or
-/// two joined by "or" spanning 10×.
-fn shotgun(values: &[f64], text: &str) -> bool {
-    if values.len() < 2 {
-        return false;
+/// Several magnitudes offered for one quantity ("1k, 10k or 100k/s"): two compatible figures at
+/// least 10× apart with nothing but separators ("," "or" "/" "and") between them.
+fn shotgun(figs: &[(f64, bool, Figure)], text: &str) -> bool {
+    let mut at = 0;
+    let mut placed: Vec<(usize, usize, f64)> = Vec::new();
+    for (v, _, f) in figs {
+        if let Some(p) = text[at..].find(f.quote.as_str()) {
+            let start = at + p;
+            at = start + f.quote.len();
+            placed.push((start, at, *v));
+        }
     }
-    let (lo, hi) = values.iter().fold((f64::INFINITY, 0f64), |(l, h), v| (l.min(*v), h.max(*v)));
-    let span = if lo > 0.0 { hi / lo } else { f64::INFINITY };
-    values.len() >= 3 && span >= 100.0 || text.contains(" or ") && span >= 10.0
+    placed.windows(2).any(|w| {
+        let between = &text[w[0].1..w[1].0];
+        let only_separators = between
+            .split(|c: char| !c.is_alphanumeric())
+            .all(|word| matches!(word.to_ascii_lowercase().as_str(), "" | "or" | "and" | "maybe" | "perhaps" | "even"));
+        let (lo, hi) = if w[0].2 < w[1].2 { (w[0].2, w[1].2) } else { (w[1].2, w[0].2) };
+        only_separators && lo > 0.0 && hi / lo >= 10.0
+    })
 }
 
 fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, units: &[u32]) {
@@ -229,8 +240,7 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, uni
             if figs.is_empty() {
                 continue;
             }
-            let values: Vec<f64> = figs.iter().map(|f| f.0).collect();
-            if shotgun(&values, text) {
+            if shotgun(&figs, text) {
                 scattered.get_or_insert(u);
                 break;
             }
