@@ -64,11 +64,8 @@ impl Phase {
             })
         };
         let lower = lower.split(['(', '[']).next().unwrap_or("");
-        let lower = lower
-            .split([':', '—', '–'])
-            .flat_map(|p| p.split(" - "))
-            .find(|p| !numbering(p))
-            .unwrap_or("");
+        let lower =
+            lower.split([':', '—', '–']).flat_map(|p| p.split(" - ")).find(|p| !numbering(p)).unwrap_or("");
         let t: String = lower.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
         let mut words: Vec<&str> = t.split_whitespace().collect();
         // Leading numbering: "2", "phase 2", "step 2", "part ii".
@@ -83,18 +80,34 @@ impl Phase {
         let joined = words.join(" ");
         let squashed: String = words.concat();
         let phase = match joined.as_str() {
-            "requirements" | "requirement" | "requirements and scope" | "scope and requirements" | "scope"
-            | "requirements and estimates" | "requirements and estimation" | "clarifying questions"
-            | "clarifications" | "clarification" | "requirements clarification" | "requirements gathering" => {
-                Phase::Requirements
-            }
-            "hld" | "high level" | "high level design" | "high level architecture" | "architecture"
-            | "design overview" | "high level overview" => Phase::HighLevel,
+            "requirements"
+            | "requirement"
+            | "requirements and scope"
+            | "scope and requirements"
+            | "scope"
+            | "requirements and estimates"
+            | "requirements and estimation"
+            | "clarifying questions"
+            | "clarifications"
+            | "clarification"
+            | "requirements clarification"
+            | "requirements gathering" => Phase::Requirements,
+            "hld"
+            | "high level"
+            | "high level design"
+            | "high level architecture"
+            | "architecture"
+            | "design overview"
+            | "high level overview" => Phase::HighLevel,
             "deep dive" | "deep dives" | "detailed design" | "deep dive design" => Phase::DeepDive,
-            "trade offs" | "trade off" | "tradeoffs" | "tradeoff" | "trade offs and alternatives"
-            | "tradeoffs and alternatives" | "trade offs and wrap up" | "tradeoffs and wrap up" => {
-                Phase::TradeOffs
-            }
+            "trade offs"
+            | "trade off"
+            | "tradeoffs"
+            | "tradeoff"
+            | "trade offs and alternatives"
+            | "tradeoffs and alternatives"
+            | "trade offs and wrap up"
+            | "tradeoffs and wrap up" => Phase::TradeOffs,
             _ => match squashed.as_str() {
                 "highleveldesign" | "highlevel" => Phase::HighLevel,
                 "deepdive" | "deepdives" => Phase::DeepDive,

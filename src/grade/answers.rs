@@ -107,10 +107,20 @@ mod tests {
         assert!(a.text(Phase::Requirements).contains("still reqs"));
         assert!(a.text(Phase::DeepDive).contains("# Trade-offs"), "{:?}", a);
         assert_eq!(a.text(Phase::TradeOffs), "");
-        for not_a_phase in ["Architecture of the ranking service", "Non-functional requirements notes", "Bad solution: sharding"] {
+        for not_a_phase in [
+            "Architecture of the ranking service",
+            "Non-functional requirements notes",
+            "Bad solution: sharding",
+        ] {
             assert_eq!(Phase::from_heading(not_a_phase), None, "{not_a_phase}");
         }
-        for (h, p) in [("HLD", Phase::HighLevel), ("Phase 3: Deep Dive", Phase::DeepDive), ("TRADEOFFS", Phase::TradeOffs), ("1. Requirements", Phase::Requirements), ("Deep dive: ordering", Phase::DeepDive)] {
+        for (h, p) in [
+            ("HLD", Phase::HighLevel),
+            ("Phase 3: Deep Dive", Phase::DeepDive),
+            ("TRADEOFFS", Phase::TradeOffs),
+            ("1. Requirements", Phase::Requirements),
+            ("Deep dive: ordering", Phase::DeepDive),
+        ] {
             assert_eq!(Phase::from_heading(h), Some(p), "{h}");
         }
     }

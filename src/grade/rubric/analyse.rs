@@ -78,7 +78,10 @@ pub(super) struct Analysis<'t> {
 }
 
 /// Abbreviations after which a full stop ends no sentence.
-const ABBREVIATIONS: &[&str] = &["e.g", "i.e", "etc", "vs", "approx", "cf", "incl", "al", "eg", "ie", "est", "min", "max", "avg", "mr", "dr", "no"];
+const ABBREVIATIONS: &[&str] = &[
+    "e.g", "i.e", "etc", "vs", "approx", "cf", "incl", "al", "eg", "ie", "est", "min", "max", "avg", "mr",
+    "dr", "no",
+];
 
 /// A unit span before tokenising.
 struct Span {
@@ -125,7 +128,8 @@ fn spans(text: &str) -> Vec<Span> {
             fence = Some(&trimmed[..3]);
             continue;
         }
-        let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' ' | '|' | ':'));
+        let rule = trimmed.len() >= 3
+            && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' ' | '|' | ':'));
         if trimmed.is_empty() || rule {
             flush(&mut para, &mut out, &mut block);
             continue;
@@ -172,7 +176,10 @@ fn block_marker(line: &str) -> Option<usize> {
         return Some(0);
     }
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if (1..=3).contains(&digits) && matches!(b.get(digits), Some(b'.' | b')')) && b.get(digits + 1) == Some(&b' ') {
+    if (1..=3).contains(&digits)
+        && matches!(b.get(digits), Some(b'.' | b')'))
+        && b.get(digits + 1) == Some(&b' ')
+    {
         return Some(digits + 2);
     }
     None
@@ -190,7 +197,13 @@ fn sentences(text: &str, r: Range<usize>, block: u32, out: &mut Vec<Span>) {
         if t.chars().any(char::is_alphanumeric) {
             let lead = piece.len() - piece.trim_start().len();
             let range = r.start + s + lead..r.start + s + lead + t.len();
-            let kind = if t.trim_end_matches(['*', '_', '"', ')', '\'']).ends_with('?') { Kind::Question } else { Kind::Text };
+            let kind = if t.trim_end_matches(['*', '_', '"', ')', '\'']).ends_with('?') {
+                Kind::Question
+            } else if bold_lead_in(t) {
+                Kind::Heading
+            } else {
+                Kind::Text
+            };
             out.push(Span { range, block, kind });
         }
     };
@@ -202,9 +215,7 @@ fn sentences(text: &str, r: Range<usize>, block: u32, out: &mut Vec<Span>) {
             }
             let ws = b[j..].iter().take_while(|c| c.is_ascii_whitespace()).count();
             let next = b.get(j + ws).copied();
-            let ends = ws > 0
-                && next.is_some()
-                && !(b[i] == b'.' && abbreviation_before(para, i));
+            let ends = ws > 0 && next.is_some() && !(b[i] == b'.' && abbreviation_before(para, i));
             if ends {
                 push(start, j, out);
                 start = j + ws;
@@ -217,6 +228,17 @@ fn sentences(text: &str, r: Range<usize>, block: u32, out: &mut Vec<Span>) {
         i += 1;
     }
     push(start, b.len(), out);
+}
+
+/// A sentence that is only bold text (`**Traffic spikes.**`, `__Option B:__`) is a heading in
+/// disguise: it labels what follows and claims nothing.
+fn bold_lead_in(t: &str) -> bool {
+    let t = t.trim_end_matches(['.', ':', ' ']);
+    let inner = t
+        .strip_prefix("**")
+        .and_then(|r| r.strip_suffix("**"))
+        .or_else(|| t.strip_prefix("__").and_then(|r| r.strip_suffix("__")));
+    inner.is_some_and(|i| !i.contains("**") && i.split_whitespace().count() <= 10)
 }
 
 /// Whether the word before the full stop at `dot` is an abbreviation or a single letter.
@@ -291,7 +313,14 @@ impl CompiledRubric {
                 }
             };
             let phase = phases.iter().find(|(_, r)| r.contains(&span.range.start)).map(|(p, _)| *p);
-            a.units.push(Unit { range: span.range, block: span.block, kind: span.kind, phase, echo, toks: first..last });
+            a.units.push(Unit {
+                range: span.range,
+                block: span.block,
+                kind: span.kind,
+                phase,
+                echo,
+                toks: first..last,
+            });
             self.alternatives(&mut a, first as usize..last as usize);
             self.negate(&mut a.toks[first as usize..last as usize], first);
         }
@@ -332,7 +361,11 @@ impl CompiledRubric {
         list.iter()
             .find(|t| {
                 t.keys.len() <= toks.len() - k
-                    && t.keys.iter().zip(&toks[k..]).enumerate().all(|(n, (key, tok))| *key == tok.key && (n == 0 || !tok.boundary))
+                    && t.keys
+                        .iter()
+                        .zip(&toks[k..])
+                        .enumerate()
+                        .all(|(n, (key, tok))| *key == tok.key && (n == 0 || !tok.boundary))
             })
             .map(|t| (t.kind, t.keys.len()))
     }
@@ -371,7 +404,8 @@ impl CompiledRubric {
                         && end < n
                         && toks[end].boundary;
                     let contrasted = kind == TriggerKind::Pre
-                        || end < n && self.trigger_at(toks, end).is_some_and(|(kind, _)| kind == TriggerKind::End);
+                        || end < n
+                            && self.trigger_at(toks, end).is_some_and(|(kind, _)| kind == TriggerKind::End);
                     if !cond && !opening_without && contrasted {
                         for t in &mut toks[k + len..end] {
                             if t.neg == NONE {
@@ -415,7 +449,14 @@ impl CompiledRubric {
 impl Analysis<'_> {
     /// Index every token by its id and its alternatives' ids.
     fn index(&mut self) {
-        let n = self.toks.iter().map(|t| t.id).chain(self.alts.iter().map(|a| a.id)).filter(|&i| i != NONE).max().map_or(0, |m| m as usize + 1);
+        let n = self
+            .toks
+            .iter()
+            .map(|t| t.id)
+            .chain(self.alts.iter().map(|a| a.id))
+            .filter(|&i| i != NONE)
+            .max()
+            .map_or(0, |m| m as usize + 1);
         let mut counts = vec![0u32; n + 1];
         for t in &self.toks {
             if t.id != NONE {

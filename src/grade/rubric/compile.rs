@@ -100,8 +100,12 @@ pub(super) struct Concept {
 #[derive(Debug, Clone)]
 pub(super) struct CItem {
     pub concepts: Vec<Concept>,
-    /// Canonical ids that show the item explained (sorted, deduplicated).
+    /// Canonical ids that show the item explained: content words of its text, why and mechanism
+    /// (sorted, deduplicated).
     pub support: Vec<u32>,
+    /// The words of its concepts that are not in `support` (sorted): a second name of the
+    /// mechanism said beside the first helps explain it, but never alone.
+    pub names: Vec<u32>,
     /// The item rewards asking (its text starts with "Asks" or "Clarifies"): the candidate's own
     /// questions earn it.
     pub asking: bool,
@@ -211,10 +215,12 @@ impl CompiledRubric {
         let mut per_item: Vec<(Vec<Concept>, Vec<u32>)> = Vec::new();
         for item in &design.rubric.items {
             let mut own = FastSet::default();
-            let concepts: Vec<Concept> = item.concepts.iter().filter_map(|t| c.concept(t, &mut own)).collect();
+            let concepts: Vec<Concept> =
+                item.concepts.iter().filter_map(|t| c.concept(t, &mut own)).collect();
             let mut support: Vec<u32> = Vec::new();
-            let sources =
-                [item.text.as_str(), item.why.as_str()].into_iter().chain(item.mechanism.iter().map(String::as_str));
+            let sources = [item.text.as_str(), item.why.as_str()]
+                .into_iter()
+                .chain(item.mechanism.iter().map(String::as_str));
             for text in sources {
                 support.extend(c.content_ids(text));
             }
@@ -231,16 +237,19 @@ impl CompiledRubric {
                 *df.entry(*id).or_default() += 1;
             }
         }
-        let share = std::env::var("TUNE_SHARE").ok().and_then(|s| s.parse().ok()).unwrap_or(SPECIFIC_SHARE);
-        let limit = (per_item.len() as f64 * share).ceil().max(2.0) as usize;
-        for (((concepts, support), item), own) in per_item.into_iter().zip(&design.rubric.items).zip(&raw_ids) {
+        let limit = (per_item.len() as f64 * SPECIFIC_SHARE).ceil().max(2.0) as usize;
+        for (((concepts, support), item), own) in per_item.into_iter().zip(&design.rubric.items).zip(&raw_ids)
+        {
             // The item's own concept words support it too (a second name of the mechanism, said
             // beside the first, is an explanation); the words of the occurrence itself never do.
-            let mut support: Vec<u32> = support.into_iter().filter(|id| df[id] <= limit).collect();
-            support.extend(own.iter().copied().filter(|&id| id != NONE && c.content_id(id)));
-            support.sort_unstable();
-            support.dedup();
-            c.items.push(CItem { concepts, support, asking: rewards_asking(item) });
+            let support: Vec<u32> = support.into_iter().filter(|id| df[id] <= limit).collect();
+            let mut names: Vec<u32> = own
+                .iter()
+                .copied()
+                .filter(|&id| id != NONE && c.content_id(id) && support.binary_search(&id).is_err())
+                .collect();
+            names.sort_unstable();
+            c.items.push(CItem { concepts, support, names, asking: rewards_asking(item) });
         }
         let mut said: Vec<&str> = vec![design.prompt.scenario.as_str()];
         for p in design.prompt.phases.values() {
@@ -358,7 +367,8 @@ impl CompiledRubric {
         let mut out = Vec::new();
         let mut stems = Vec::new();
         for_each_word(text, |w| stems.push(stem(&text[w.range])));
-        let ids: Vec<u32> = stems.iter().map(|s| self.vocab.get(s.as_str()).copied().unwrap_or(NONE)).collect();
+        let ids: Vec<u32> =
+            stems.iter().map(|s| self.vocab.get(s.as_str()).copied().unwrap_or(NONE)).collect();
         for (k, s) in stems.iter().enumerate() {
             if let Some(list) = self.phrases.get(&ids[k]) {
                 for (rest, group) in list {
@@ -385,7 +395,10 @@ impl CompiledRubric {
         !self.vocab.iter().any(|(stem, &v)| {
             v == id && {
                 let key = stem_key(stem);
-                self.stop.contains(&key) || self.generic.contains(&key) || stem.len() < 3 || stem.as_bytes()[0].is_ascii_digit()
+                self.stop.contains(&key)
+                    || self.generic.contains(&key)
+                    || stem.len() < 3
+                    || stem.as_bytes()[0].is_ascii_digit()
             }
         })
     }

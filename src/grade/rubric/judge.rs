@@ -32,6 +32,12 @@ use super::matching::Occurrence;
 pub const NAMED_CREDIT: f64 = 0.25;
 /// Distinct support words that make a mention an explanation.
 pub const SUPPORT_MIN: usize = 2;
+/// Distinct words of an item's own description that make a sentence explain it in other words,
+/// without naming any of its concepts.
+pub const PARAPHRASE_MIN: usize = 3;
+/// The share of a sentence's content words that must be the item's own for it to explain the
+/// item in other words.
+pub const PARAPHRASE_DENSITY: f64 = 0.25;
 /// The share earned by an in-range estimate given as a bare number, without its unit.
 pub const UNITLESS_CREDIT: f64 = 0.5;
 
@@ -60,7 +66,7 @@ impl CompiledRubric {
         // Which item's concept each word belongs to: support never comes from a name.
         let mut owner = vec![NONE; a.toks.len()];
         for (i, list) in occs.iter().enumerate() {
-            for o in list.iter().filter(|o| !o.rejected) {
+            for o in list {
                 for &(s, e) in &o.toks {
                     for t in &mut owner[s as usize..e as usize] {
                         *t = if *t == NONE || *t == i as u32 { i as u32 } else { MULTI };
@@ -83,39 +89,99 @@ impl CompiledRubric {
             Kind::Question => return Strength::Asked,
             Kind::Text => {}
         }
-        let min = std::env::var("TUNE_MIN").ok().and_then(|s| s.parse().ok()).unwrap_or(SUPPORT_MIN);
-        if self.support(a, index, o.unit, owner) >= min { Strength::Explained } else { Strength::Named }
+        if self.support(a, index, o.unit, owner) >= SUPPORT_MIN {
+            Strength::Explained
+        } else {
+            Strength::Named
+        }
     }
 
-    /// Distinct support words of item `index` around `unit` (it and its neighbours in the block).
+    /// Distinct support words of item `index` around `unit` (it and its neighbours in the block):
+    /// 0 unless one of them is a word of the item's text, why or mechanism rather than another of
+    /// its names.
     fn support(&self, a: &Analysis<'_>, index: usize, unit: u32, owner: &[u32]) -> usize {
-        let support = &self.items[index].support;
+        self.support_ids(a, index, unit, owner).len()
+    }
+
+    /// The distinct support words counted by [`Self::support`] (none unless one describes).
+    fn support_ids(&self, a: &Analysis<'_>, index: usize, unit: u32, owner: &[u32]) -> Vec<u32> {
+        let item = &self.items[index];
         let block = a.units[unit as usize].block;
         let lo = unit.saturating_sub(1);
         let hi = (unit + 1).min(a.units.len() as u32 - 1);
         let mut found: Vec<u32> = Vec::new();
+        let mut described = false;
         for u in lo..=hi {
             let un = &a.units[u as usize];
             if un.block != block || un.kind == Kind::Heading || un.echo {
                 continue;
             }
-            for k in un.toks.clone() {
-                let t = &a.toks[k as usize];
-                if t.neg != NONE || owner[k as usize] != NONE {
+            for (id, _) in self.words_of(a, un.toks.clone(), owner) {
+                if found.contains(&id) {
                     continue;
                 }
-                let alts = a.alts_at(k as usize).iter().map(|x| x.id);
-                for id in std::iter::once(t.id).chain(alts) {
-                    if id != NONE && support.binary_search(&id).is_ok() && !found.contains(&id) {
-                        found.push(id);
-                    }
+                if item.support.binary_search(&id).is_ok() {
+                    described = true;
+                    found.push(id);
+                } else if item.names.binary_search(&id).is_ok() {
+                    found.push(id);
                 }
             }
         }
-        found.len()
+        if described { found } else { Vec::new() }
     }
 
-    fn judge_item(&self, a: &Analysis<'_>, item: &Item, index: usize, occs: &[Occurrence], owner: &[u32]) -> Judgement {
+    /// Distinct words of item `index`'s text, why and mechanism in `unit` alone, outside every
+    /// concept's name and every rejected scope.
+    /// The ids said in `range`, outside every concept's name and every rejected scope: a
+    /// thesaurus phrase or joined compound once (not also its words), else each word.
+    fn words_of(&self, a: &Analysis<'_>, range: std::ops::Range<u32>, owner: &[u32]) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let mut k = range.start;
+        while k < range.end {
+            let t = &a.toks[k as usize];
+            if t.neg != NONE || owner[k as usize] != NONE {
+                k += 1;
+                continue;
+            }
+            if let Some(alt) =
+                a.alts_at(k as usize).iter().filter(|x| k + x.span <= range.end).max_by_key(|x| x.span)
+            {
+                out.push((alt.id, k));
+                k += alt.span;
+                continue;
+            }
+            if t.id != NONE {
+                out.push((t.id, k));
+            }
+            k += 1;
+        }
+        out
+    }
+
+    fn described(&self, a: &Analysis<'_>, index: usize, unit: u32, owner: &[u32]) -> usize {
+        let item = &self.items[index];
+        let mut found: Vec<u32> = Vec::new();
+        let range = a.units[unit as usize].toks.clone();
+        let content = range.clone().filter(|&k| !self.stop.contains(&a.toks[k as usize].key)).count();
+        for (id, _) in self.words_of(a, range, owner) {
+            if !found.contains(&id) && item.support.binary_search(&id).is_ok() {
+                found.push(id);
+            }
+        }
+        // A sentence about the item is dense in its words: a long sentence that collects a few
+        // of them by chance is not.
+        if (found.len() as f64) < PARAPHRASE_DENSITY * content as f64 { 0 } else { found.len() }
+    }
+
+    fn judge_item(
+        &self,
+        a: &Analysis<'_>,
+        item: &Item,
+        index: usize,
+        occs: &[Occurrence],
+        owner: &[u32],
+    ) -> Judgement {
         let mut verdict = ItemVerdict {
             id: item.id.clone(),
             covered: false,
@@ -124,10 +190,12 @@ impl CompiledRubric {
             evidence: None,
             comment: None,
         };
-        let judged: Vec<(Strength, &Occurrence)> = occs.iter().map(|o| (self.strength(a, index, o, owner), o)).collect();
+        let judged: Vec<(Strength, &Occurrence)> =
+            occs.iter().map(|o| (self.strength(a, index, o, owner), o)).collect();
         let own_phase = |o: &Occurrence| a.units[o.unit as usize].phase == Some(item.phase);
         if let Some(e) = &item.estimate {
-            let usable: Vec<u32> = judged.iter().filter(|(s, _)| *s >= Strength::Named).map(|(_, o)| o.unit).collect();
+            let usable: Vec<u32> =
+                judged.iter().filter(|(s, _)| *s >= Strength::Named).map(|(_, o)| o.unit).collect();
             judge_estimate(&mut verdict, e, a, &usable);
             if verdict.credit == 0.0 {
                 comment_unusable(&mut verdict, &judged, a);
@@ -138,6 +206,22 @@ impl CompiledRubric {
             sa.cmp(sb).then(own_phase(oa).cmp(&own_phase(ob))).then(ob.unit.cmp(&oa.unit))
         });
         let mut named_as = None;
+        let best_strength = best.map_or(Strength::Rejected, |(s, _)| *s);
+        if best_strength < Strength::Named {
+            // No claim names it: a sentence that describes the mechanism in the item's own terms
+            // (its text, why and mechanism words, several of them) explains it in other words.
+            let described = (0..a.units.len() as u32)
+                .filter(|&u| a.units[u as usize].kind == Kind::Text && !a.units[u as usize].echo)
+                .map(|u| (self.described(a, index, u, owner), u))
+                .filter(|(n, _)| *n >= PARAPHRASE_MIN)
+                .max_by(|(na, ua), (nb, ub)| na.cmp(nb).then(ub.cmp(ua)));
+            if let Some((_, u)) = described {
+                verdict.covered = true;
+                verdict.credit = 1.0;
+                verdict.evidence = Some(normalize::evidence(a.unit_text(u)));
+                return Judgement { verdict, named_as };
+            }
+        }
         match best {
             Some((Strength::Explained, o)) => {
                 verdict.covered = true;
@@ -183,12 +267,17 @@ fn comment_unusable(verdict: &mut ItemVerdict, judged: &[(Strength, &Occurrence)
 }
 
 fn short(text: &str) -> String {
-    if text.chars().count() > 90 { format!("{}…", text.chars().take(90).collect::<String>()) } else { text.to_string() }
+    if text.chars().count() > 90 {
+        format!("{}…", text.chars().take(90).collect::<String>())
+    } else {
+        text.to_string()
+    }
 }
 
 /// A figure's value in the estimate's terms, if its unit is compatible.
 fn value(e: &Estimate, fig: &Figure, naming: bool) -> Option<(f64, bool)> {
-    if let (Unit::Bytes, Some(per), FigureKind::Bytes { per_second: Some(r), .. }) = (e.unit, e.per, fig.kind) {
+    if let (Unit::Bytes, Some(per), FigureKind::Bytes { per_second: Some(r), .. }) = (e.unit, e.per, fig.kind)
+    {
         return Some((r * per.seconds(), true));
     }
     let bare = matches!(fig.kind, FigureKind::Number(_)) && e.unit == Unit::PerSecond;
@@ -209,9 +298,9 @@ fn shotgun(figs: &[(f64, bool, Figure)], text: &str) -> bool {
     }
     placed.windows(2).any(|w| {
         let between = &text[w[0].1..w[1].0];
-        let only_separators = between
-            .split(|c: char| !c.is_alphanumeric())
-            .all(|word| matches!(word.to_ascii_lowercase().as_str(), "" | "or" | "and" | "maybe" | "perhaps" | "even"));
+        let only_separators = between.split(|c: char| !c.is_alphanumeric()).all(|word| {
+            matches!(word.to_ascii_lowercase().as_str(), "" | "or" | "and" | "maybe" | "perhaps" | "even")
+        });
         let (lo, hi) = if w[0].2 < w[1].2 { (w[0].2, w[1].2) } else { (w[1].2, w[0].2) };
         only_separators && lo > 0.0 && hi / lo >= 10.0
     })
@@ -264,19 +353,28 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, uni
         }
     }
     let expected = format!("expected {}–{}", estimate::human(e.min, e.unit), estimate::human(e.max, e.unit));
-    let period = e.per.map_or(String::new(), |p| format!(" per {}", match p {
-        crate::catalog::Period::Day => "day",
-        crate::catalog::Period::Month => "month",
-        crate::catalog::Period::Year => "year",
-    }));
+    let period = e.per.map_or(String::new(), |p| {
+        format!(
+            " per {}",
+            match p {
+                crate::catalog::Period::Day => "day",
+                crate::catalog::Period::Month => "month",
+                crate::catalog::Period::Year => "year",
+            }
+        )
+    });
     if let Some(u) = partial {
         verdict.credit = UNITLESS_CREDIT;
         verdict.evidence = Some(normalize::evidence(a.unit_text(u)));
-        verdict.comment = Some(format!("the figure is right but has no unit ({expected}{period}); say what it counts"));
+        verdict.comment =
+            Some(format!("the figure is right but has no unit ({expected}{period}); say what it counts"));
         return;
     }
     verdict.comment = Some(if let Some(u) = scattered {
-        format!("several magnitudes offered for one figure, which is no estimate: \"{}\"", short(a.unit_text(u)))
+        format!(
+            "several magnitudes offered for one figure, which is no estimate: \"{}\"",
+            short(a.unit_text(u))
+        )
     } else if let Some((_, quote)) = best_off {
         format!("figure off: \"{quote}\" ({expected}{period})")
     } else {

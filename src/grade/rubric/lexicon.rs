@@ -68,15 +68,15 @@ fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Parse the four lists; an error names the file and line.
 pub fn parse(thesaurus: &str, stop: &str, generic: &str, negation: &str) -> Result<Lexicon, String> {
-    let words = |text: &str| -> HashSet<String> {
-        content_lines(text).flat_map(|(_, l)| stems(l)).collect()
-    };
+    let words = |text: &str| -> HashSet<String> { content_lines(text).flat_map(|(_, l)| stems(l)).collect() };
     let mut groups = Vec::new();
     for (n, line) in content_lines(thesaurus) {
         let variants: Vec<Vec<String>> =
             line.split('|').map(stems).filter(|v: &Vec<String>| !v.is_empty()).collect();
         if variants.len() < 2 {
-            return Err(format!("lexicon/thesaurus.txt:{n}: a group needs at least two variants separated by `|`"));
+            return Err(format!(
+                "lexicon/thesaurus.txt:{n}: a group needs at least two variants separated by `|`"
+            ));
         }
         groups.push(variants);
     }

@@ -170,7 +170,13 @@ impl CompiledRubric {
     /// Distinct support words of item `index` anywhere in `a`.
     fn support_anywhere(&self, a: &analyse::Analysis<'_>, index: usize) -> usize {
         let support = &self.items[index].support;
-        let mut found: Vec<u32> = a.toks.iter().filter(|t| t.neg == compile::NONE).map(|t| t.id).filter(|id| support.binary_search(id).is_ok()).collect();
+        let mut found: Vec<u32> = a
+            .toks
+            .iter()
+            .filter(|t| t.neg == compile::NONE)
+            .map(|t| t.id)
+            .filter(|id| support.binary_search(id).is_ok())
+            .collect();
         found.sort_unstable();
         found.dedup();
         found.len()
@@ -210,7 +216,9 @@ pub fn support_words(design: &Design, item: &Item, text: &str) -> Vec<String> {
         .iter()
         .enumerate()
         .filter(|(k, t)| {
-            std::iter::once(t.id).chain(a.alts_at(*k).iter().map(|x| x.id)).any(|id| support.binary_search(&id).is_ok())
+            std::iter::once(t.id)
+                .chain(a.alts_at(*k).iter().map(|x| x.id))
+                .any(|id| support.binary_search(&id).is_ok())
         })
         .map(|(_, t)| text[t.start as usize..t.end as usize].to_lowercase())
         .collect();
