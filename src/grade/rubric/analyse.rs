@@ -379,9 +379,10 @@ impl CompiledRubric {
         let mut cond = false;
         let mut k = 0;
         while k < n {
+            // A conditional holds for the rest of its sentence: in "if we didn't X, we could not
+            // Y" both negations are the counterfactual's.
             if toks[k].boundary {
                 clause_start = k;
-                cond = false;
             }
             let Some((kind, len)) = self.trigger_at(toks, k) else {
                 k += 1;
@@ -389,10 +390,7 @@ impl CompiledRubric {
             };
             match kind {
                 TriggerKind::Pseudo => {}
-                TriggerKind::End => {
-                    clause_start = k + len;
-                    cond = false;
-                }
+                TriggerKind::End => clause_start = k + len,
                 TriggerKind::Cond => cond = true,
                 TriggerKind::Pre | TriggerKind::Contrast => {
                     // "Without X, Y happens" opens a counterfactual, as does "if we don't …".

@@ -192,9 +192,10 @@ impl CompiledRubric {
             // Longest first; a pseudo-trigger beats a trigger of the same length.
             list.sort_by_key(|t| (std::cmp::Reverse(t.keys.len()), t.kind != TriggerKind::Pseudo));
         }
-        // Thesaurus: single-word variants share the group id; longer ones are phrases.
-        for group in &lex.groups {
-            let id = c.fresh();
+        // Thesaurus: single-word variants share the group id (all of them first, so a word that
+        // also appears inside another group's phrase keeps its group); longer ones are phrases.
+        let group_ids: Vec<u32> = lex.groups.iter().map(|_| c.fresh()).collect();
+        for (group, &id) in lex.groups.iter().zip(&group_ids) {
             for variant in group {
                 if let [one] = variant.as_slice() {
                     if !c.vocab.contains_key(one.as_str()) {
@@ -203,6 +204,8 @@ impl CompiledRubric {
                     }
                 }
             }
+        }
+        for (group, &id) in lex.groups.iter().zip(&group_ids) {
             for variant in group.iter().filter(|v| v.len() > 1) {
                 let ids: Vec<u32> = variant.iter().map(|s| c.word(s)).collect();
                 c.phrases.entry(ids[0]).or_default().push((ids[1..].to_vec(), id));
@@ -212,21 +215,47 @@ impl CompiledRubric {
             list.sort_by_key(|(rest, _)| std::cmp::Reverse(rest.len()));
         }
         let mut raw_ids: Vec<FastSet<u32>> = Vec::new();
-        let mut per_item: Vec<(Vec<Concept>, Vec<u32>)> = Vec::new();
+        let mut concepts_of: Vec<Vec<Concept>> = Vec::new();
         for item in &design.rubric.items {
             let mut own = FastSet::default();
-            let concepts: Vec<Concept> =
-                item.concepts.iter().filter_map(|t| c.concept(t, &mut own)).collect();
+            concepts_of.push(item.concepts.iter().filter_map(|t| c.concept(t, &mut own)).collect());
+            raw_ids.push(own);
+            // Register the description's words first, so the analysis below knows them.
+            for text in [item.text.as_str(), item.why.as_str()]
+                .into_iter()
+                .chain(item.mechanism.iter().map(String::as_str))
+            {
+                c.content_ids(text);
+            }
+        }
+        // Support is what the description claims: words it rejects ("instead of the phone
+        // polling") explain nothing, and neither do the negation words themselves.
+        let trigger_words: FastSet<u64> =
+            c.triggers.values().flatten().flat_map(|t| t.keys.iter().copied()).collect();
+        let mut per_item: Vec<(Vec<Concept>, Vec<u32>)> = Vec::new();
+        for (item, concepts) in design.rubric.items.iter().zip(concepts_of) {
             let mut support: Vec<u32> = Vec::new();
             let sources = [item.text.as_str(), item.why.as_str()]
                 .into_iter()
                 .chain(item.mechanism.iter().map(String::as_str));
             for text in sources {
-                support.extend(c.content_ids(text));
+                let a = c.analyse(text, &[]);
+                for (k, t) in a.toks.iter().enumerate() {
+                    if t.neg != NONE || trigger_words.contains(&t.key) {
+                        continue;
+                    }
+                    for alt in a.alts_at(k) {
+                        support.push(alt.id);
+                    }
+                    let word = &text[t.start as usize..t.end as usize];
+                    let short = word.len() < 3 || word.as_bytes()[0].is_ascii_digit();
+                    if t.id != NONE && !short && !c.stop.contains(&t.key) && !c.generic.contains(&t.key) {
+                        support.push(t.id);
+                    }
+                }
             }
             support.sort_unstable();
             support.dedup();
-            raw_ids.push(own);
             per_item.push((concepts, support));
         }
         // A word in the text of many items is the design's own subject ("message" in a chat
