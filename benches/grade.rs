@@ -399,12 +399,12 @@ fn bench(c: &mut Criterion) {
     c.bench_function("grade 1.5k words x 30 items (cached rubric)", |b| {
         b.iter(|| RubricGrader.grade(black_box(&design), black_box(&answers)));
     });
-    let compiled = CompiledRubric::new(&design.rubric);
+    let compiled = CompiledRubric::new(&design);
     c.bench_function("grade 1.5k words x 30 items (precompiled)", |b| {
         b.iter(|| compiled.grade(black_box(&design), black_box(&answers)));
     });
     c.bench_function("compile a 30-item rubric", |b| {
-        b.iter(|| CompiledRubric::new(black_box(&design.rubric)));
+        b.iter(|| CompiledRubric::new(black_box(&design)));
     });
     let deep_dive = answers.text(Phase::DeepDive).to_string();
     c.bench_function("missing items of one phase", |b| {

@@ -47,6 +47,7 @@ fn history(designs: &[Design], n: usize) -> Vec<Transcript> {
                                 ItemVerdict {
                                     id: item.id.clone(),
                                     covered,
+                                    named: false,
                                     credit: if covered { 1.0 } else { 0.0 },
                                     evidence: covered.then(|| "a quoted sentence".to_string()),
                                     comment: None,

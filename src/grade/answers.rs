@@ -105,7 +105,7 @@ mod tests {
             "## Requirements\nusers\n### Bad solution: requirements first\nstill reqs\n## 2. Deep dive (10 min)\n```\n# Trade-offs\n```\nshards\n",
         );
         assert!(a.text(Phase::Requirements).contains("still reqs"));
-        assert!(a.text(Phase::DeepDive).contains("# Trade-offs"), "{:?}", a);
+        assert!(a.text(Phase::DeepDive).contains("# Trade-offs"), "{a:?}");
         assert_eq!(a.text(Phase::TradeOffs), "");
         for not_a_phase in [
             "Architecture of the ranking service",

@@ -116,7 +116,7 @@ impl CompiledRubric {
             if un.block != block || un.kind == Kind::Heading || un.echo {
                 continue;
             }
-            for (id, _) in self.words_of(a, un.toks.clone(), owner) {
+            for (id, _) in Self::words_of(a, un.toks.clone(), owner) {
                 if found.contains(&id) {
                     continue;
                 }
@@ -135,7 +135,7 @@ impl CompiledRubric {
     /// concept's name and every rejected scope.
     /// The ids said in `range`, outside every concept's name and every rejected scope: a
     /// thesaurus phrase or joined compound once (not also its words), else each word.
-    fn words_of(&self, a: &Analysis<'_>, range: std::ops::Range<u32>, owner: &[u32]) -> Vec<(u32, u32)> {
+    fn words_of(a: &Analysis<'_>, range: std::ops::Range<u32>, owner: &[u32]) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
         let mut k = range.start;
         while k < range.end {
@@ -164,7 +164,7 @@ impl CompiledRubric {
         let mut found: Vec<u32> = Vec::new();
         let range = a.units[unit as usize].toks.clone();
         let content = range.clone().filter(|&k| !self.stop.contains(&a.toks[k as usize].key)).count();
-        for (id, _) in self.words_of(a, range, owner) {
+        for (id, _) in Self::words_of(a, range, owner) {
             if !found.contains(&id) && item.support.binary_search(&id).is_ok() {
                 found.push(id);
             }
