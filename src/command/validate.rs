@@ -1,5 +1,6 @@
 //! `mockdesign validate [PATH...]`: check rubric and prompt files. Without paths: every built-in
-//! design and the user's own in DATA/rubrics and DATA/prompts. With paths: those files (a `.toml`
+//! design, the user's own in DATA/rubrics and DATA/prompts, and the grader's shared vocabulary
+//! (`lexicon/`: no variant in two groups, no stop word as a variant). With paths: those files (a `.toml`
 //! rubric, a `.md` prompt) or every such file in a folder. Prints each problem as
 //! `file:line: message`; exit 0 when there are no errors (warnings pass), 1 otherwise.
 //!
@@ -69,6 +70,16 @@ pub fn run(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode> {
             report.prompt(md, &format!("prompts/{id}.md"), id);
         }
         check_user_designs(ctx, &mut report);
+        // The grader's shared vocabulary (lexicon/): every rubric is read through it.
+        for message in crate::grade::rubric::lexicon::check() {
+            report.problems.push(Problem {
+                file: "lexicon".into(),
+                line: None,
+                subject: None,
+                message,
+                severity: Severity::Error,
+            });
+        }
     } else {
         for path in paths {
             for file in files_at(path)? {

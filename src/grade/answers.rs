@@ -31,6 +31,8 @@ impl Answers {
     /// common variants; only a heading that names a phase, never a `#` line inside a code fence). Text before the first phase heading belongs to requirements. Repeated
     /// headings of one phase are joined.
     pub fn from_markdown(md: &str) -> Self {
+        let without_comments = strip_comments(md);
+        let md = without_comments.as_str();
         let mut texts: [String; 4] = Default::default();
         let mut current: Option<Phase> = None;
         let mut preamble = String::new();
@@ -83,6 +85,24 @@ impl Answers {
     }
 }
 
+/// `md` without HTML comments (`<!-- … -->`, which Markdown never shows): a note to oneself or a
+/// passage marker is not part of the answer.
+fn strip_comments(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("-->") {
+            Some(end) => rest = &rest[start + end + 3..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +143,14 @@ mod tests {
         ] {
             assert_eq!(Phase::from_heading(h), Some(p), "{h}");
         }
+    }
+
+    #[test]
+    fn html_comments_are_not_part_of_the_answer() {
+        let a = Answers::from_markdown(
+            "## Deep dive\n<!-- items: dd-x -->\nWe shard.<!-- note\nspanning lines --> Done.\n",
+        );
+        assert_eq!(a.text(Phase::DeepDive), "We shard. Done.");
     }
 
     #[test]

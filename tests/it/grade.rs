@@ -358,41 +358,26 @@ fn self_score_ends_quietly_when_input_runs_out() {
     assert!((t.scorecards.last().unwrap().score - 100.0).abs() < f64::EPSILON, "skips leave the denominator");
 }
 
-/// The calibration set (issue 3): for every built-in design, the content engineers' strong answer
-/// scores well above their weak one and the plain-language answer close to the strong one. The
-/// `heldout` answer was written by someone who saw only the interviewer's prompts, never the
-/// rubric: it shows that a good answer in a candidate's own words is recognised, not just the
-/// answers the rubric's authors had in mind.
+/// The first build's fixtures, for every design including the warm-ups. `strong.md` and
+/// `plain.md` were written alongside the rubrics, so they are examples, not evidence, and no
+/// test rests on them; the honest calibration is `calibration.rs`. What these still show: the
+/// weak answers (a design that refuses the mechanisms) score as no hire, and the held-out
+/// answers, written from the prompt alone, as hires (thresholds just under the measurement).
 #[test]
-fn calibration_strong_beats_weak_and_plain_scores_as_strong_for_every_design() {
+fn weak_answers_score_no_hire_and_held_out_answers_hire_for_every_design() {
     let catalog = Catalog::builtin();
-    let mut lacking = Vec::new();
     let mut failures = Vec::new();
     for design in catalog.designs() {
         let read = |kind: &str| std::fs::read_to_string(fixture(&format!("{}/{kind}.md", design.id())));
-        let (Ok(strong), Ok(weak), Ok(plain), Ok(heldout)) =
-            (read("strong"), read("weak"), read("plain"), read("heldout"))
-        else {
-            lacking.push(design.id().to_string());
+        let (Ok(weak), Ok(heldout)) = (read("weak"), read("heldout")) else {
+            failures.push(format!("{}: no weak.md or heldout.md", design.id()));
             continue;
         };
         let grade = |md: &str| RubricGrader.grade(design, &Answers::from_markdown(md)).score;
-        let (s, w, p, h) = (grade(&strong), grade(&weak), grade(&plain), grade(&heldout));
-        if !(s >= 60.0
-            && s - w >= 30.0
-            && p >= 50.0
-            && p - w >= 25.0
-            && w <= 35.0
-            && h >= 60.0
-            && h - w >= 30.0)
-        {
-            failures.push(format!("{}: strong {s}, weak {w}, plain {p}, held-out {h}", design.id()));
+        let (w, h) = (grade(&weak), grade(&heldout));
+        if !(w <= 15.0 && h >= 65.0) {
+            failures.push(format!("{}: weak {w} (need <= 15), held-out {h} (need >= 65)", design.id()));
         }
     }
-    assert!(
-        lacking.is_empty() && failures.is_empty(),
-        "designs without tests/fixtures/<id>/{{strong,weak,plain,heldout}}.md: {lacking:?}; miscalibrated (need \
-         strong >= 60, strong - weak >= 30, plain >= 50, plain - weak >= 25, weak <= 35, held-out >= 60, \
-         held-out - weak >= 30): {failures:?}"
-    );
+    assert!(failures.is_empty(), "{failures:?}");
 }

@@ -285,7 +285,8 @@ fn value(e: &Estimate, fig: &Figure, naming: bool) -> Option<(f64, bool)> {
 }
 
 /// Several magnitudes offered for one quantity ("1k, 10k or 100k/s"): two compatible figures at
-/// least 10× apart with nothing but separators ("," "or" "/" "and") between them.
+/// least 10× apart with nothing but separators ("," "or" "and") between them. Arithmetic between
+/// figures ("60 billion × 300 bytes ≈ 18 TB") and ranges ("20–30k") are not guesses.
 fn shotgun(figs: &[(f64, bool, Figure)], text: &str) -> bool {
     let mut at = 0;
     let mut placed: Vec<(usize, usize, f64)> = Vec::new();
@@ -298,9 +299,16 @@ fn shotgun(figs: &[(f64, bool, Figure)], text: &str) -> bool {
     }
     placed.windows(2).any(|w| {
         let between = &text[w[0].1..w[1].0];
-        let only_separators = between.split(|c: char| !c.is_alphanumeric()).all(|word| {
-            matches!(word.to_ascii_lowercase().as_str(), "" | "or" | "and" | "maybe" | "perhaps" | "even")
-        });
+        // Arithmetic (×, ÷, =, ≈) and ranges (–) join figures of one computation, not guesses.
+        let only_separators = between
+            .chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '~'))
+            && between.split(|c: char| !c.is_alphanumeric()).all(|word| {
+                matches!(
+                    word.to_ascii_lowercase().as_str(),
+                    "" | "or" | "and" | "maybe" | "perhaps" | "even" | "possibly"
+                )
+            });
         let (lo, hi) = if w[0].2 < w[1].2 { (w[0].2, w[1].2) } else { (w[1].2, w[0].2) };
         only_separators && lo > 0.0 && hi / lo >= 10.0
     })

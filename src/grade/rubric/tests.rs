@@ -373,6 +373,12 @@ fn shotguns_ratios_and_bare_numbers_are_not_estimates() {
         "{v:?}"
     );
     assert!(judge(&d, "Peak messages read:write is 100:1.").credit < 1e-9);
+    for arithmetic in [
+        "Peak messages: 60 billion a day ÷ 86,400 × 3 ≈ 2M per second.",
+        "Peak messages: 60B/day = 700k/s, so 2M/s at peak.",
+    ] {
+        assert!(judge(&d, arithmetic).covered, "{arithmetic}: {:?}", judge(&d, arithmetic));
+    }
     let v = judge(&d, "Peak messages are about 700000.");
     assert!((v.credit - UNITLESS_CREDIT).abs() < 1e-9, "{v:?}");
     let v = judge(&d, "At peak we see about 700 messages per second.");
