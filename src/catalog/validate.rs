@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::{CatalogError, Design, Phase, Prompt, Rubric};
+use super::{CatalogError, Design, ModelAnswer, Phase, Prompt, Rubric};
 
 /// How bad a problem is. Errors fail `validate`; warnings are reported but pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -348,6 +348,56 @@ pub fn check_rubric(
             if let Some(problem) = concept_problem(c) {
                 push(problem.into_problem(file));
             }
+        }
+    }
+    out
+}
+
+/// Check a model answer's text against the rubric of its design: every marker is readable and
+/// names a real item, every passage has text, every rubric item is demonstrated by some passage,
+/// and the four phases have their headings (`study --phase` shows one).
+pub fn check_answer_text(text: &str, file: &str, rubric: &Rubric) -> Vec<Problem> {
+    let answer = ModelAnswer::parse(text);
+    let mut out = Vec::new();
+    for m in &answer.problems {
+        out.push(Problem::new(file, m.message.clone()).at(Some(m.line)));
+    }
+    let known: HashSet<&str> = rubric.items.iter().map(|i| i.id.as_str()).collect();
+    for passage in &answer.passages {
+        for id in &passage.items {
+            if known.contains(id.as_str()) {
+                continue;
+            }
+            let near = rubric
+                .items
+                .iter()
+                .map(|i| (i.id.as_str(), strsim::damerau_levenshtein(id, &i.id)))
+                .filter(|(_, d)| *d <= 3)
+                .min_by_key(|(_, d)| *d)
+                .map_or_else(String::new, |(i, _)| format!(" (did you mean '{i}'?)"));
+            out.push(
+                Problem::new(file, format!("the marker names '{id}', which is not an item of {}{near}", rubric.id))
+                    .at(Some(passage.line)),
+            );
+        }
+        if passage.text.trim().is_empty() {
+            out.push(
+                Problem::new(file, "the marker is followed by no text (a passage runs to the next marker or heading)")
+                    .at(Some(passage.line)),
+            );
+        }
+    }
+    for item in &rubric.items {
+        if answer.passages_for(&item.id).next().is_none() {
+            out.push(
+                Problem::new(file, "not demonstrated: no passage names it (add its id to a `<!-- items: … -->` marker)")
+                    .about(format!("item '{}'", item.id)),
+            );
+        }
+    }
+    for phase in Phase::ALL {
+        if !answer.phases.contains(&phase) {
+            out.push(Problem::new(file, format!("no `## {}` heading", phase.title())));
         }
     }
     out
