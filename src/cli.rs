@@ -13,6 +13,7 @@ Examples:
   mockdesign grade search answer.md --json
   mockdesign resume                        continue the interrupted session
   mockdesign review latest                 the last transcript with its scorecard
+  mockdesign study whatsapp                a staff-level model answer (after you have tried)
   mockdesign stats                         progress, weakest areas and what to practise next";
 
 #[derive(Debug, Parser)]

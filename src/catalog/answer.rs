@@ -59,8 +59,7 @@ fn marker(line: &str) -> Option<Result<Vec<String>, String>> {
     let Some(list) = body["items".len()..].trim_start().strip_prefix(':') else {
         return Some(Err("write the marker as `<!-- items: id-a, id-b -->`".into()));
     };
-    let ids: Vec<String> =
-        list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let ids: Vec<String> = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     if ids.is_empty() {
         return Some(Err("the marker names no item".into()));
     }
@@ -166,7 +165,9 @@ impl ModelAnswer {
         let concepts: Vec<Vec<Vec<String>>> = item
             .concepts
             .iter()
-            .map(|c| c.split('+').map(crate::grade::normalize::phrase_stems).filter(|p| !p.is_empty()).collect())
+            .map(|c| {
+                c.split('+').map(crate::grade::normalize::phrase_stems).filter(|p| !p.is_empty()).collect()
+            })
             .filter(|parts: &Vec<Vec<String>>| !parts.is_empty())
             .collect();
         let key_words = content_words(&item.text);
@@ -175,7 +176,8 @@ impl ModelAnswer {
         for p in &passages {
             for s in sentences(&p.text) {
                 let stems = crate::grade::normalize::phrase_stems(&s);
-                let hits = concepts.iter().filter(|c| c.iter().all(|part| contains_seq(&stems, part))).count();
+                let hits =
+                    concepts.iter().filter(|c| c.iter().all(|part| contains_seq(&stems, part))).count();
                 let words = key_words.iter().filter(|w| stems.contains(w)).count();
                 let score = hits * 3 + words.min(3);
                 if hits > 0 || words >= 3 {
@@ -221,8 +223,10 @@ pub fn strip_markers(text: &str) -> String {
 
 /// Stems of the longer words of an item's text (a rough "what is this about").
 fn content_words(text: &str) -> Vec<String> {
-    const STOP: [&str; 12] =
-        ["which", "their", "there", "where", "about", "every", "would", "could", "should", "these", "those", "other"];
+    const STOP: [&str; 12] = [
+        "which", "their", "there", "where", "about", "every", "would", "could", "should", "these", "those",
+        "other",
+    ];
     let mut out: Vec<String> = Vec::new();
     for w in text.split(|c: char| !c.is_alphanumeric()) {
         if w.len() >= 5 && !STOP.contains(&w.to_lowercase().as_str()) {
@@ -256,7 +260,9 @@ pub fn sentences(md: &str) -> Vec<String> {
             continue;
         }
         let item = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")).or_else(|| {
-            t.split_once(". ").filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).map(|(_, r)| r)
+            t.split_once(". ")
+                .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                .map(|(_, r)| r)
         });
         if t.is_empty() || item.is_some() {
             if !current.trim().is_empty() {
@@ -284,9 +290,12 @@ pub fn sentences(md: &str) -> Vec<String> {
             let end_mark = matches!(chars[i], '.' | '!' | '?');
             let next_starts = i + 2 < chars.len()
                 && chars[i + 1] == ' '
-                && (chars[i + 2].is_uppercase() || chars[i + 2].is_ascii_digit() || matches!(chars[i + 2], '"' | '“' | '('));
+                && (chars[i + 2].is_uppercase()
+                    || chars[i + 2].is_ascii_digit()
+                    || matches!(chars[i + 2], '"' | '“' | '('));
             // "e.g. X" and "i.e. X" do not end a sentence.
-            let abbrev = i >= 3 && matches!(chars[i - 3..=i].iter().collect::<String>().as_str(), "e.g." | "i.e.");
+            let abbrev =
+                i >= 3 && matches!(chars[i - 3..=i].iter().collect::<String>().as_str(), "e.g." | "i.e.");
             if end_mark && next_starts && !abbrev {
                 out.push(chars[start..=i].iter().collect::<String>().trim().to_string());
                 start = i + 2;
@@ -321,7 +330,12 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (vec!["req-a", "req-b"], "First claim. Second claim about retention.", Some(Phase::Requirements), 4),
+                (
+                    vec!["req-a", "req-b"],
+                    "First claim. Second claim about retention.",
+                    Some(Phase::Requirements),
+                    4
+                ),
                 (vec!["req-c"], "- one\n- two", Some(Phase::Requirements), 7),
                 (
                     vec!["dd-x"],
@@ -363,7 +377,9 @@ mod tests {
     #[test]
     fn sentences_split_on_full_stops_and_list_items_not_abbreviations() {
         assert_eq!(
-            sentences("We shard by user, e.g. by hash. Then 3 replicas hold it.\n- a list item\n- another one"),
+            sentences(
+                "We shard by user, e.g. by hash. Then 3 replicas hold it.\n- a list item\n- another one"
+            ),
             vec!["We shard by user, e.g. by hash.", "Then 3 replicas hold it.", "a list item", "another one"]
         );
     }
@@ -371,7 +387,8 @@ mod tests {
     #[test]
     fn an_excerpt_keeps_the_sentences_about_the_item() {
         let design = crate::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
-        let item = design.rubric.items.iter().find(|i| i.concepts.iter().any(|c| c == "retention")).unwrap().clone();
+        let item =
+            design.rubric.items.iter().find(|i| i.concepts.iter().any(|c| c == "retention")).unwrap().clone();
         let md = format!(
             "## Requirements\n<!-- items: {} -->\nThe weather is nice. Retention matters: we keep a message only until delivered. Another aside. And one more.\n",
             item.id

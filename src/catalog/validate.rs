@@ -376,22 +376,31 @@ pub fn check_answer_text(text: &str, file: &str, rubric: &Rubric) -> Vec<Problem
                 .min_by_key(|(_, d)| *d)
                 .map_or_else(String::new, |(i, _)| format!(" (did you mean '{i}'?)"));
             out.push(
-                Problem::new(file, format!("the marker names '{id}', which is not an item of {}{near}", rubric.id))
-                    .at(Some(passage.line)),
+                Problem::new(
+                    file,
+                    format!("the marker names '{id}', which is not an item of {}{near}", rubric.id),
+                )
+                .at(Some(passage.line)),
             );
         }
         if passage.text.trim().is_empty() {
             out.push(
-                Problem::new(file, "the marker is followed by no text (a passage runs to the next marker or heading)")
-                    .at(Some(passage.line)),
+                Problem::new(
+                    file,
+                    "the marker is followed by no text (a passage runs to the next marker or heading)",
+                )
+                .at(Some(passage.line)),
             );
         }
     }
     for item in &rubric.items {
         if answer.passages_for(&item.id).next().is_none() {
             out.push(
-                Problem::new(file, "not demonstrated: no passage names it (add its id to a `<!-- items: … -->` marker)")
-                    .about(format!("item '{}'", item.id)),
+                Problem::new(
+                    file,
+                    "not demonstrated: no passage names it (add its id to a `<!-- items: … -->` marker)",
+                )
+                .about(format!("item '{}'", item.id)),
             );
         }
     }

@@ -72,7 +72,9 @@ pub fn run(
     };
     if let Some(answer) = &answer {
         text.push_str(&match (format, side_by_side) {
-            (Some(ReviewFormat::Md), false) => model_answer::strong_answers_markdown(&card, design, answer, None),
+            (Some(ReviewFormat::Md), false) => {
+                model_answer::strong_answers_markdown(&card, design, answer, None)
+            }
             (Some(ReviewFormat::Md), true) => model_answer::side_by_side_markdown(&card, design, answer),
             (_, false) => model_answer::strong_answers(&card, design, answer, None, RenderOpts::for_stdout()),
             (_, true) => model_answer::side_by_side(&card, design, answer, RenderOpts::for_stdout().width),

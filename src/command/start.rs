@@ -239,8 +239,15 @@ fn finish(
         crate::transcript::save(path, &transcript)?;
         out.push_str(&scorecard::render(&card, design, Some(&transcript), opts));
     }
-    if let (Some(card), Some(answer)) = (transcript.scorecard(), super::study::answer_for_grade(ctx, design)) {
-        out.push_str(&crate::terminal::model_answer::strong_answers(card, design, &answer, Some(STRONG_ANSWERS_SHOWN), opts));
+    if let (Some(card), Some(answer)) = (transcript.scorecard(), super::study::answer_for_grade(ctx, design))
+    {
+        out.push_str(&crate::terminal::model_answer::strong_answers(
+            card,
+            design,
+            &answer,
+            Some(STRONG_ANSWERS_SHOWN),
+            opts,
+        ));
     }
     let _ = writeln!(
         out,
@@ -252,9 +259,9 @@ fn finish(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Missed items shown with the model answer's passage on the scorecard at the end of a session
-/// (heaviest first); `review` shows them all.
-const STRONG_ANSWERS_SHOWN: usize = 5;
+/// Missed items shown with the model answer's passage on a scorecard (the end of a session,
+/// `grade`), heaviest first; `review` shows them all.
+pub(crate) const STRONG_ANSWERS_SHOWN: usize = 5;
 
 /// Time used per phase against its budget, and hints.
 pub fn summary(t: &Transcript) -> String {

@@ -45,7 +45,9 @@ impl Report {
                 file: file.to_string(),
                 line: None,
                 subject: None,
-                message: format!("no design '{stem}' to check this answer against (name it answers/<design id>.md)"),
+                message: format!(
+                    "no design '{stem}' to check this answer against (name it answers/<design id>.md)"
+                ),
                 severity: Severity::Error,
             }),
         }

@@ -14,8 +14,11 @@ use crate::grade::{ItemVerdict, Scorecard};
 /// Sentences of the model passage shown for one item.
 pub const EXCERPT_SENTENCES: usize = 3;
 
-/// Heading of the block, and the label before each passage.
+/// The label before each model passage.
 pub const STRONG_ANSWER: &str = "How a strong answer puts it";
+
+/// Heading of the block of passages for missed items.
+pub const BLOCK_HEADING: &str = "What you missed, from the model answer";
 
 /// Narrower than this, side-by-side stacks the two texts instead of laying them out in columns.
 pub const MIN_SIDE_BY_SIDE_WIDTH: usize = 90;
@@ -75,7 +78,7 @@ pub fn strong_answers_markdown(
     if items.is_empty() {
         return String::new();
     }
-    let mut md = format!("## {STRONG_ANSWER}\n\n");
+    let mut md = format!("## {BLOCK_HEADING}\n\n");
     for s in &items {
         let mark = if s.verdict.credit > 0.0 { "◐" } else { "✗" };
         let _ = writeln!(md, "* {mark} **{}** · {}", s.item.phase.title(), s.item.text.trim());
@@ -85,9 +88,17 @@ pub fn strong_answers_markdown(
         md.push('\n');
     }
     if left > 0 {
-        let _ = writeln!(md, "*{left} more: `mockdesign review --side-by-side`; the whole answer: `mockdesign study {}`.*\n", design.id());
+        let _ = writeln!(md, "*{}*\n", more(left, design));
     }
     md
+}
+
+/// The line after a shortened block.
+fn more(left: usize, design: &Design) -> String {
+    format!(
+        "{left} more in `mockdesign review` (`--side-by-side` puts your words next to them); the whole answer: `mockdesign study {}`.",
+        design.id()
+    )
 }
 
 /// The same block for the terminal: styled Markdown with colour, else wrapped plain text.
@@ -107,7 +118,7 @@ pub fn strong_answers(
         return String::new();
     }
     let width = opts.width.max(40);
-    let mut out = format!("\n{STRONG_ANSWER}\n");
+    let mut out = format!("\n{BLOCK_HEADING}\n");
     for s in &items {
         let mark = if s.verdict.credit > 0.0 { "[~]" } else { "[ ]" };
         let head = format!("{}: {}", s.item.phase.title(), s.item.text.trim());
@@ -117,11 +128,7 @@ pub fn strong_answers(
         }
     }
     if left > 0 {
-        let more = format!(
-            "{left} more: `mockdesign review --side-by-side`; the whole answer: `mockdesign study {}`.",
-            design.id()
-        );
-        wrap(&mut out, &more, width, "  ", "  ");
+        wrap(&mut out, &more(left, design), width, "  ", "  ");
     }
     out
 }
@@ -147,7 +154,10 @@ pub fn side_by_side(card: &Scorecard, design: &Design, answer: &ModelAnswer, wid
             };
             let head = format!("{} ({})", item.text.trim(), status(v));
             wrap(&mut out, &head, width, &format!("  {mark} "), "      ");
-            let yours = v.evidence.as_deref().map_or_else(|| "(not in your answer)".to_string(), |e| format!("\"{}\"", e.trim()));
+            let yours = v
+                .evidence
+                .as_deref()
+                .map_or_else(|| "(not in your answer)".to_string(), |e| format!("\"{}\"", e.trim()));
             let theirs = answer
                 .excerpt(item, EXCERPT_SENTENCES)
                 .unwrap_or_else(|| "(the model answer has no passage for this item)".to_string());
@@ -164,13 +174,16 @@ pub fn side_by_side(card: &Scorecard, design: &Design, answer: &ModelAnswer, wid
 
 /// Side by side as Markdown: one table per phase, `| Item | You | Strong answer |`.
 pub fn side_by_side_markdown(card: &Scorecard, design: &Design, answer: &ModelAnswer) -> String {
-    let mut md = format!("## Side by side: your answer and a strong answer\n\n");
+    let mut md = String::from("## Side by side: your answer and a strong answer\n\n");
     for phase in Phase::ALL {
         let Some(p) = card.phase(phase) else { continue };
         let _ = writeln!(md, "### {}\n\n| Item | You | Strong answer |\n|:-|:-|:-|", phase.title());
         for v in &p.items {
             let Some(item) = design.item(&v.id) else { continue };
-            let yours = v.evidence.as_deref().map_or_else(|| "*(not in your answer)*".to_string(), |e| format!("“{}”", e.trim()));
+            let yours = v
+                .evidence
+                .as_deref()
+                .map_or_else(|| "*(not in your answer)*".to_string(), |e| format!("“{}”", e.trim()));
             let theirs = answer.excerpt(item, EXCERPT_SENTENCES).unwrap_or_default();
             let _ = writeln!(
                 md,
@@ -265,7 +278,7 @@ mod tests {
         let card = RubricGrader.grade(&d, &Answers::from_markdown("## Requirements\nUsers send messages.\n"));
         let out = strong_answers(&card, &d, &a, Some(3), RenderOpts::plain(100));
         assert_eq!(out.matches("How a strong answer puts it: \"").count(), 3, "{out}");
-        assert!(out.contains("more: `mockdesign review --side-by-side`"), "{out}");
+        assert!(out.contains("more in `mockdesign review`"), "{out}");
         assert!(!out.contains("<!--"), "{out}");
         assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
     }
@@ -273,7 +286,8 @@ mod tests {
     #[test]
     fn side_by_side_fits_the_width_and_stacks_when_narrow() {
         let (d, a) = setup();
-        let card = RubricGrader.grade(&d, &Answers::from_markdown("## Requirements\nWe must never lose a message.\n"));
+        let card = RubricGrader
+            .grade(&d, &Answers::from_markdown("## Requirements\nWe must never lose a message.\n"));
         let wide = side_by_side(&card, &d, &a, 120);
         assert!(wide.contains(" │ "), "{wide}");
         assert!(wide.lines().all(|l| l.chars().count() <= 120), "{wide}");

@@ -14,3 +14,4 @@ mod grade;
 mod llm;
 mod progress;
 mod session;
+mod study;
