@@ -107,10 +107,23 @@ fn page(text: &str) -> Result<()> {
     let Ok(mut child) = child else {
         return super::print(text);
     };
+    let _interrupts = interrupts_to_the_pager();
     if let Some(mut stdin) = child.stdin.take() {
         // The user may quit before reading everything: a closed pipe is fine.
         let _ = stdin.write_all(text.as_bytes());
     }
     child.wait()?;
     Ok(())
+}
+
+/// While the pager runs, Ctrl-C is the pager's (less uses it to stop a search): this process
+/// catches it and keeps waiting, instead of dying and leaving the pager on the terminal beside
+/// the shell. Hold the returned value until the pager exits.
+fn interrupts_to_the_pager() -> Option<(tokio::runtime::Runtime, tokio::signal::unix::Signal)> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+    let signal = {
+        let _context = runtime.enter();
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok()?
+    };
+    Some((runtime, signal))
 }
