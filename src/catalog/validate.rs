@@ -372,7 +372,7 @@ pub fn check_answer_text(text: &str, file: &str, rubric: &Rubric) -> Vec<Problem
                 .items
                 .iter()
                 .map(|i| (i.id.as_str(), strsim::damerau_levenshtein(id, &i.id)))
-                .filter(|(_, d)| *d <= 3)
+                .filter(|(_, d)| *d <= 3 && *d * 3 <= id.len())
                 .min_by_key(|(_, d)| *d)
                 .map_or_else(String::new, |(i, _)| format!(" (did you mean '{i}'?)"));
             out.push(
@@ -643,6 +643,31 @@ answer = "Ten."
             .collect::<Vec<_>>()
             .join("\n");
         assert!(all.contains("id 'tiny' does not match the file name"), "{all}");
+    }
+
+    #[test]
+    fn an_answer_is_checked_against_its_rubric_marker_by_marker() {
+        let rubric = Rubric::parse(GOOD, "rubrics/tiny.toml").unwrap();
+        let md = "# Tiny\n## Requirements\n<!-- items: a, x -->\nText.\n<!-- items: b -->\n## Deep dive\n<!-- items: c, d -->\nMore.\n";
+        let problems: Vec<String> =
+            check_answer_text(md, "answers/tiny.md", &rubric).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            vec![
+                "answers/tiny.md:3: the marker names 'x', which is not an item of tiny",
+                "answers/tiny.md:5: the marker is followed by no text (a passage runs to the next marker or heading)",
+                "answers/tiny.md: no `## High-level design` heading",
+                "answers/tiny.md: no `## Trade-offs` heading",
+            ]
+        );
+        let missing: Vec<String> =
+            check_answer_text("## Requirements\n<!-- items: a -->\nText.\n", "f.md", &rubric)
+                .iter()
+                .filter(|p| p.subject.is_some())
+                .map(ToString::to_string)
+                .collect();
+        assert_eq!(missing.len(), 3, "b, c and d are not demonstrated: {missing:?}");
+        assert!(missing[0].starts_with("f.md: item 'b': not demonstrated"), "{missing:?}");
     }
 
     #[test]

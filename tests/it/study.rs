@@ -74,22 +74,35 @@ fn every_model_answer_covers_nine_tenths_of_its_rubric_and_is_a_strong_hire() {
                 .and_then(|i| i["weight"].as_f64())
                 .unwrap()
         };
-        let out = home.cmd().args(["grade", &id]).arg(answer_path(&id)).arg("--json").output().unwrap();
-        assert!(out.status.success(), "{id}: {}", stderr(&out));
-        let card: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let items: Vec<&Value> =
-            card["phases"].as_array().unwrap().iter().flat_map(|p| p["items"].as_array().unwrap()).collect();
-        let total: f64 = items.iter().map(|i| weight(i["id"].as_str().unwrap())).sum();
-        let covered: f64 =
-            items.iter().filter(|i| i["covered"] == true).map(|i| weight(i["id"].as_str().unwrap())).sum();
-        let missed: Vec<&str> =
-            items.iter().filter(|i| i["covered"] != true).map(|i| i["id"].as_str().unwrap()).collect();
-        assert!(
-            covered / total >= 0.9,
-            "{id}: {:.1}% of the weight covered; missed {missed:?}",
-            covered / total * 100.0
-        );
-        assert_eq!(card["verdict"], "strong hire", "{id}: {} {}", card["score"], card["verdict"]);
+        // The file as written, and the text a reader sees: the markers name item ids, and those
+        // words must not be what earns the credit.
+        let shown = ModelAnswer::parse(builtin_answer(&id).unwrap()).display();
+        let shown_path = home.write(&format!("shown/{id}.md"), &shown);
+        for file in [answer_path(&id), shown_path] {
+            let out = home.cmd().args(["grade", &id]).arg(&file).arg("--json").output().unwrap();
+            assert!(out.status.success(), "{id}: {}", stderr(&out));
+            let card: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let items: Vec<&Value> = card["phases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|p| p["items"].as_array().unwrap())
+                .collect();
+            let total: f64 = items.iter().map(|i| weight(i["id"].as_str().unwrap())).sum();
+            let covered: f64 = items
+                .iter()
+                .filter(|i| i["covered"] == true)
+                .map(|i| weight(i["id"].as_str().unwrap()))
+                .sum();
+            let missed: Vec<&str> =
+                items.iter().filter(|i| i["covered"] != true).map(|i| i["id"].as_str().unwrap()).collect();
+            assert!(
+                covered / total >= 0.9,
+                "{id}: {:.1}% of the weight covered; missed {missed:?}",
+                covered / total * 100.0
+            );
+            assert_eq!(card["verdict"], "strong hire", "{id}: {} {}", card["score"], card["verdict"]);
+        }
     }
 }
 
