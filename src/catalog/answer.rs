@@ -399,3 +399,29 @@ mod tests {
         assert!(!ex.contains("weather"), "{ex}");
     }
 }
+
+#[cfg(test)]
+mod builtin_tests {
+    use super::*;
+    use crate::catalog::{Catalog, builtin_answer};
+
+    /// Every item of every built-in design has a short passage to show beside a grade: at most
+    /// three sentences, none of them a marker.
+    #[test]
+    fn every_builtin_item_has_a_short_excerpt() {
+        let catalog = Catalog::builtin();
+        for design in catalog.designs() {
+            let answer = ModelAnswer::parse(builtin_answer(design.id()).expect("a built-in answer"));
+            for item in &design.rubric.items {
+                let ex = answer
+                    .excerpt(item, 3)
+                    .unwrap_or_else(|| panic!("{}: {} has no passage", design.id(), item.id));
+                assert!(!ex.contains("<!--") && !ex.trim().is_empty(), "{}: {ex}", item.id);
+                assert!(sentences(&ex).len() <= 3, "{}: {ex}", item.id);
+                if std::env::var_os("SHOW_EXCERPTS").is_some() {
+                    eprintln!("[{}/{}] {ex}\n", design.id(), item.id);
+                }
+            }
+        }
+    }
+}
