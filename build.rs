@@ -4,5 +4,6 @@
 fn main() {
     println!("cargo:rerun-if-changed=rubrics");
     println!("cargo:rerun-if-changed=prompts");
+    println!("cargo:rerun-if-changed=answers");
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -13,6 +13,7 @@ Examples:
   mockdesign grade search answer.md --json
   mockdesign resume                        continue the interrupted session
   mockdesign review latest                 the last transcript with its scorecard
+  mockdesign study whatsapp                a staff-level model answer (after you have tried)
   mockdesign stats                         progress, weakest areas and what to practise next";
 
 #[derive(Debug, Parser)]
@@ -145,6 +146,9 @@ pub enum Command {
         json: bool,
         #[arg(long, value_enum)]
         format: Option<ReviewFormat>,
+        /// Each rubric item: your evidence next to how the model answer puts it.
+        #[arg(long, conflicts_with = "json")]
+        side_by_side: bool,
         /// Regrade with this grader; the new grade is saved beside the old one.
         #[arg(long, value_enum)]
         grader: Option<GraderKind>,
@@ -193,7 +197,18 @@ pub enum Command {
         #[arg(long)]
         toml: bool,
     },
-    /// Check rubric and prompt files (the built-ins and your own when no path is given).
+    /// Read the model answer: a staff-level reference for a design (spoilers!).
+    Study {
+        #[arg(value_name = "DESIGN")]
+        design: String,
+        /// Only this phase: requirements, high-level, deep-dive or trade-offs.
+        #[arg(long, value_name = "P")]
+        phase: Option<crate::catalog::Phase>,
+        /// Do not ask before showing the answer to a design you have not practised.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Check rubric, prompt and model-answer files (the built-ins and your own when no path is given).
     Validate {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,

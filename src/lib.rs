@@ -3,8 +3,8 @@
 //! Module map (a pure core, a thin shell):
 //! - [`cli`]: clap definitions only.
 //! - [`command`]: one file per subcommand; the only place that wires core and shell together.
-//! - [`catalog`]: designs — embedded `prompts/` and `rubrics/`, user overrides, validation. No I/O
-//!   beyond reading the user's design files.
+//! - [`catalog`]: designs — embedded `prompts/`, `rubrics/` and model `answers/`, user overrides,
+//!   validation. No I/O beyond reading the user's design files.
 //! - [`session`]: the interview engine, a pure state machine (events in, effects out). Never touches
 //!   the terminal, the clock, the network or the disk.
 //! - [`grade`]: the `Grader` trait, the rubric matcher, self-scoring and the LLM grader (`grade::llm`,

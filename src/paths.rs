@@ -1,6 +1,6 @@
 //! Where mockdesign keeps its data: `--data-dir`/`MOCKDESIGN_HOME`, else the platform's data
-//! directory (XDG on Linux). One folder holds `config.toml`, `sessions/`, `rubrics/`, `prompts/`
-//! and `cache/`.
+//! directory (XDG on Linux). One folder holds `config.toml`, `sessions/`, `rubrics/`, `prompts/`,
+//! `answers/` and `cache/`.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +44,9 @@ impl Paths {
     }
     pub fn prompts(&self) -> PathBuf {
         self.root.join("prompts")
+    }
+    pub fn answers(&self) -> PathBuf {
+        self.root.join("answers")
     }
     pub fn cache(&self) -> PathBuf {
         self.root.join("cache")

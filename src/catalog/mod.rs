@@ -1,10 +1,12 @@
-//! The designs: interview questions with their prompts (`prompts/<id>.md`) and rubrics
-//! (`rubrics/<id>.toml`). Built-ins are compiled into the binary; a user's own files in
-//! `DATA/rubrics` and `DATA/prompts` add designs or shadow built-ins of the same id. A broken user
-//! file is reported as a warning and never hides the rest of the catalog.
+//! The designs: interview questions with their prompts (`prompts/<id>.md`), rubrics
+//! (`rubrics/<id>.toml`) and model answers (`answers/<id>.md`). Built-ins are compiled into the
+//! binary; a user's own files in `DATA/rubrics`, `DATA/prompts` and `DATA/answers` add designs or
+//! shadow built-ins of the same id. A broken user file is reported as a warning and never hides the
+//! rest of the catalog.
 //!
 //! This module owns the content model and its checks. It never touches the terminal or the network.
 
+mod answer;
 mod model;
 mod prompt;
 pub mod validate;
@@ -16,11 +18,13 @@ use std::sync::OnceLock;
 use include_dir::{Dir, include_dir};
 use thiserror::Error;
 
+pub use answer::{MarkerProblem, ModelAnswer, Passage, sentences, strip_markers};
 pub use model::{Budget, Curveball, Estimate, Fact, Item, Level, Period, Phase, Rubric, Unit};
 pub use prompt::{PhasePrompt, Prompt};
 
 static BUILTIN_RUBRICS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rubrics");
 static BUILTIN_PROMPTS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/prompts");
+static BUILTIN_ANSWERS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/answers");
 
 /// Where a design came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,6 +352,32 @@ pub fn builtin_sources() -> impl Iterator<Item = (&'static str, &'static str, &'
         let md = BUILTIN_PROMPTS.get_file(format!("{id}.md"))?.contents_utf8()?;
         Some((id, toml, md))
     })
+}
+
+/// The built-in model answer of a design, if it has one.
+pub fn builtin_answer(id: &str) -> Option<&'static str> {
+    BUILTIN_ANSWERS.get_file(format!("{id}.md"))?.contents_utf8()
+}
+
+/// `(id, Markdown)` of every built-in model answer.
+pub fn builtin_answers() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BUILTIN_ANSWERS.files().filter_map(|f| {
+        if f.path().extension()? != "md" {
+            return None;
+        }
+        Some((f.path().file_stem()?.to_str()?, f.contents_utf8()?))
+    })
+}
+
+/// The model answer for design `id`: the user's `answers_dir/<id>.md` when it exists (it shadows
+/// the built-in), else the built-in one; `None` when there is neither. The origin says which.
+pub fn model_answer(id: &str, answers_dir: &Path) -> Result<Option<(ModelAnswer, Origin)>, CatalogError> {
+    let user = answers_dir.join(format!("{id}.md"));
+    if user.is_file() {
+        let text = read(&user)?;
+        return Ok(Some((ModelAnswer::parse(&text), Origin::User(user))));
+    }
+    Ok(builtin_answer(id).map(|md| (ModelAnswer::parse(md), Origin::Builtin)))
 }
 
 /// The eight core designs of the plan, in the order the plan practises them.

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::{CatalogError, Design, Phase, Prompt, Rubric};
+use super::{CatalogError, Design, ModelAnswer, Phase, Prompt, Rubric};
 
 /// How bad a problem is. Errors fail `validate`; warnings are reported but pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -353,6 +353,65 @@ pub fn check_rubric(
     out
 }
 
+/// Check a model answer's text against the rubric of its design: every marker is readable and
+/// names a real item, every passage has text, every rubric item is demonstrated by some passage,
+/// and the four phases have their headings (`study --phase` shows one).
+pub fn check_answer_text(text: &str, file: &str, rubric: &Rubric) -> Vec<Problem> {
+    let answer = ModelAnswer::parse(text);
+    let mut out = Vec::new();
+    for m in &answer.problems {
+        out.push(Problem::new(file, m.message.clone()).at(Some(m.line)));
+    }
+    let known: HashSet<&str> = rubric.items.iter().map(|i| i.id.as_str()).collect();
+    for passage in &answer.passages {
+        for id in &passage.items {
+            if known.contains(id.as_str()) {
+                continue;
+            }
+            let near = rubric
+                .items
+                .iter()
+                .map(|i| (i.id.as_str(), strsim::damerau_levenshtein(id, &i.id)))
+                .filter(|(_, d)| *d <= 3 && *d * 3 <= id.len())
+                .min_by_key(|(_, d)| *d)
+                .map_or_else(String::new, |(i, _)| format!(" (did you mean '{i}'?)"));
+            out.push(
+                Problem::new(
+                    file,
+                    format!("the marker names '{id}', which is not an item of {}{near}", rubric.id),
+                )
+                .at(Some(passage.line)),
+            );
+        }
+        if passage.text.trim().is_empty() {
+            out.push(
+                Problem::new(
+                    file,
+                    "the marker is followed by no text (a passage runs to the next marker or heading)",
+                )
+                .at(Some(passage.line)),
+            );
+        }
+    }
+    for item in &rubric.items {
+        if answer.passages_for(&item.id).next().is_none() {
+            out.push(
+                Problem::new(
+                    file,
+                    "not demonstrated: no passage names it (add its id to a `<!-- items: … -->` marker)",
+                )
+                .about(format!("item '{}'", item.id)),
+            );
+        }
+    }
+    for phase in Phase::ALL {
+        if !answer.phases.contains(&phase) {
+            out.push(Problem::new(file, format!("no `## {}` heading", phase.title())));
+        }
+    }
+    out
+}
+
 /// Items need at least this many phrasings to recognise answers written in other words.
 pub const MIN_CONCEPTS: usize = 4;
 
@@ -584,6 +643,31 @@ answer = "Ten."
             .collect::<Vec<_>>()
             .join("\n");
         assert!(all.contains("id 'tiny' does not match the file name"), "{all}");
+    }
+
+    #[test]
+    fn an_answer_is_checked_against_its_rubric_marker_by_marker() {
+        let rubric = Rubric::parse(GOOD, "rubrics/tiny.toml").unwrap();
+        let md = "# Tiny\n## Requirements\n<!-- items: a, x -->\nText.\n<!-- items: b -->\n## Deep dive\n<!-- items: c, d -->\nMore.\n";
+        let problems: Vec<String> =
+            check_answer_text(md, "answers/tiny.md", &rubric).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            vec![
+                "answers/tiny.md:3: the marker names 'x', which is not an item of tiny",
+                "answers/tiny.md:5: the marker is followed by no text (a passage runs to the next marker or heading)",
+                "answers/tiny.md: no `## High-level design` heading",
+                "answers/tiny.md: no `## Trade-offs` heading",
+            ]
+        );
+        let missing: Vec<String> =
+            check_answer_text("## Requirements\n<!-- items: a -->\nText.\n", "f.md", &rubric)
+                .iter()
+                .filter(|p| p.subject.is_some())
+                .map(ToString::to_string)
+                .collect();
+        assert_eq!(missing.len(), 3, "b, c and d are not demonstrated: {missing:?}");
+        assert!(missing[0].starts_with("f.md: item 'b': not demonstrated"), "{missing:?}");
     }
 
     #[test]

@@ -27,7 +27,17 @@ pub fn run(
         super::print(&format!("{}\n", serde_json::to_string_pretty(&card)?))?;
     } else {
         let opts = RenderOpts::for_stdout();
-        super::print(&scorecard::render(&card, design, None, opts))?;
+        let mut text = scorecard::render(&card, design, None, opts);
+        if let Some(answer) = super::study::answer_for_grade(ctx, design) {
+            text.push_str(&crate::terminal::model_answer::strong_answers(
+                &card,
+                design,
+                &answer,
+                Some(super::start::STRONG_ANSWERS_SHOWN),
+                opts,
+            ));
+        }
+        super::print(&text)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,7 @@ mod rubric;
 mod self_score;
 pub(crate) mod start;
 mod stats;
+pub(crate) mod study;
 mod validate;
 
 use std::process::ExitCode;
@@ -86,8 +87,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Grade { design, answers, json, grader, llm }) => {
             grade::run(&ctx, &design, &answers, json, grader, &llm)
         }
-        Some(Command::Review { session, json, format, grader, llm }) => {
-            review::run(&ctx, session.as_deref(), json, format, grader, &llm)
+        Some(Command::Review { session, json, format, side_by_side, grader, llm }) => {
+            review::run(&ctx, session.as_deref(), json, format, side_by_side, grader, &llm)
         }
         Some(Command::Resume { session, grader, llm }) => resume::run(&ctx, session.as_deref(), grader, &llm),
         Some(Command::SelfScore { session }) => self_score::run(&ctx, session.as_deref()),
@@ -95,6 +96,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Stats { json }) => stats::run(&ctx, json),
         Some(Command::Compare { a, b, json }) => compare::run(&ctx, a.as_deref(), b.as_deref(), json),
         Some(Command::Rubric { design, json, toml }) => rubric::run(&ctx, &design, json, toml),
+        Some(Command::Study { design, phase, yes }) => study::run(&ctx, &design, phase, yes),
         Some(Command::Validate { paths }) => validate::run(&ctx, &paths),
         Some(Command::Config { init, show }) => config::run(&ctx, init, show),
         Some(Command::Completions { .. }) => unreachable!("handled above"),

@@ -1,5 +1,7 @@
-//! `mockdesign review [SESSION|FILE|latest] [--json | --format md] [--grader …]`: a saved
-//! transcript with its stored scorecard (the last in `scorecards`), offline.
+//! `mockdesign review [SESSION|FILE|latest] [--json | --format md] [--side-by-side] [--grader …]`:
+//! a saved transcript with its stored scorecard (the last in `scorecards`), offline, followed by
+//! how the model answer puts each item missed or only named (`--side-by-side`: every item, your
+//! evidence next to the model passage).
 //!
 //! `--grader` regrades and appends the new grade to the transcript (saved atomically). Without it
 //! nothing is written: a session with no stored grade yet is graded on the spot with the rubric
@@ -15,6 +17,7 @@ use crate::catalog::Design;
 use crate::cli::{GraderKind, LlmArgs, ReviewFormat};
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{Grader, Scorecard};
+use crate::terminal::model_answer;
 use crate::terminal::scorecard::{self, RenderOpts};
 use crate::transcript::{self, Transcript};
 
@@ -26,6 +29,7 @@ pub fn run(
     session: Option<&str>,
     json: bool,
     format: Option<ReviewFormat>,
+    side_by_side: bool,
     grader: Option<GraderKind>,
     llm: &LlmArgs,
 ) -> Result<ExitCode> {
@@ -50,7 +54,8 @@ pub fn run(
         return Ok(ExitCode::SUCCESS);
     }
     let design = design_of(ctx, &t)?;
-    let text = match format {
+    let answer = super::study::answer_for_grade(ctx, design);
+    let mut text = match format {
         Some(ReviewFormat::Md) => {
             format!(
                 "{}\n{}",
@@ -65,6 +70,16 @@ pub fn run(
             format!("{session}\n{}", scorecard::render(&card, design, Some(&t), opts))
         }
     };
+    if let Some(answer) = &answer {
+        text.push_str(&match (format, side_by_side) {
+            (Some(ReviewFormat::Md), false) => {
+                model_answer::strong_answers_markdown(&card, design, answer, None)
+            }
+            (Some(ReviewFormat::Md), true) => model_answer::side_by_side_markdown(&card, design, answer),
+            (_, false) => model_answer::strong_answers(&card, design, answer, None, RenderOpts::for_stdout()),
+            (_, true) => model_answer::side_by_side(&card, design, answer, RenderOpts::for_stdout().width),
+        });
+    }
     super::print(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -239,6 +239,16 @@ fn finish(
         crate::transcript::save(path, &transcript)?;
         out.push_str(&scorecard::render(&card, design, Some(&transcript), opts));
     }
+    if let (Some(card), Some(answer)) = (transcript.scorecard(), super::study::answer_for_grade(ctx, design))
+    {
+        out.push_str(&crate::terminal::model_answer::strong_answers(
+            card,
+            design,
+            &answer,
+            Some(STRONG_ANSWERS_SHOWN),
+            opts,
+        ));
+    }
     let _ = writeln!(
         out,
         "\nTranscript: {}\nReview it any time with `mockdesign review {}`.",
@@ -248,6 +258,10 @@ fn finish(
     super::print(&out)?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// Missed items shown with the model answer's passage on a scorecard (the end of a session,
+/// `grade`), heaviest first; `review` shows them all.
+pub(crate) const STRONG_ANSWERS_SHOWN: usize = 5;
 
 /// Time used per phase against its budget, and hints.
 pub fn summary(t: &Transcript) -> String {

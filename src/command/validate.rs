@@ -1,7 +1,8 @@
-//! `mockdesign validate [PATH...]`: check rubric and prompt files. Without paths: every built-in
-//! design, the user's own in DATA/rubrics and DATA/prompts, and the grader's shared vocabulary
-//! (`lexicon/`: no variant in two groups, no stop word as a variant). With paths: those files (a `.toml`
-//! rubric, a `.md` prompt) or every such file in a folder. Prints each problem as
+//! `mockdesign validate [PATH...]`: check rubric, prompt and model-answer files. Without paths:
+//! every built-in design, the user's own in DATA/rubrics, DATA/prompts and DATA/answers, and the
+//! grader's shared vocabulary (`lexicon/`: no variant in two groups, no stop word as a variant).
+//! With paths: those files (a `.toml` rubric, a `.md` prompt, a `.md` in a folder named `answers`
+//! is a model answer, checked against its design's rubric) or every such file in a folder. Prints each problem as
 //! `file:line: message`; exit 0 when there are no errors (warnings pass), 1 otherwise.
 //!
 //! It only reads files; it never changes or skips one because another is broken.
@@ -14,8 +15,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Ctx;
-use crate::catalog::builtin_sources;
-use crate::catalog::validate::{Problem, Severity, check_prompt_text, check_rubric_text};
+use crate::catalog::validate::{Problem, Severity, check_answer_text, check_prompt_text, check_rubric_text};
+use crate::catalog::{Rubric, builtin_answer, builtin_sources};
 use crate::error::UsageError;
 
 /// What was checked and what was found.
@@ -36,8 +37,25 @@ impl Report {
         self.problems.extend(check_prompt_text(text, file));
     }
 
+    /// A model answer, checked against `rubric` (its design's), or a problem when there is none.
+    fn answer(&mut self, text: &str, file: &str, stem: &str, rubric: Option<&Rubric>) {
+        self.designs.insert(stem.to_string());
+        match rubric {
+            Some(r) => self.problems.extend(check_answer_text(text, file, r)),
+            None => self.problems.push(Problem {
+                file: file.to_string(),
+                line: None,
+                subject: None,
+                message: format!(
+                    "no design '{stem}' to check this answer against (name it answers/<design id>.md)"
+                ),
+                severity: Severity::Error,
+            }),
+        }
+    }
+
     /// Check one file on disk by its extension. Unreadable files are problems, not aborts.
-    fn file(&mut self, path: &Path) {
+    fn file(&mut self, ctx: &Ctx, path: &Path) {
         let name = path.display().to_string();
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         let text = match std::fs::read_to_string(path) {
@@ -56,6 +74,9 @@ impl Report {
         };
         if has_ext(path, "toml") {
             self.rubric(&text, &name, &stem);
+        } else if is_answer(path) {
+            let design = ctx.catalog.find(&stem).ok().filter(|d| d.id() == stem);
+            self.answer(&text, &name, &stem, design.map(|d| &d.rubric));
         } else {
             self.prompt(&text, &name, &stem);
         }
@@ -68,6 +89,9 @@ pub fn run(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode> {
         for (id, toml, md) in builtin_sources() {
             report.rubric(toml, &format!("rubrics/{id}.toml"), id);
             report.prompt(md, &format!("prompts/{id}.md"), id);
+            if let (Some(answer), Ok(rubric)) = (builtin_answer(id), Rubric::parse(toml, id)) {
+                report.answer(answer, &format!("answers/{id}.md"), id, Some(&rubric));
+            }
         }
         check_user_designs(ctx, &mut report);
         // The grader's shared vocabulary (lexicon/): every rubric is read through it.
@@ -83,7 +107,7 @@ pub fn run(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode> {
     } else {
         for path in paths {
             for file in files_at(path)? {
-                report.file(&file);
+                report.file(ctx, &file);
             }
         }
     }
@@ -96,7 +120,7 @@ fn check_user_designs(ctx: &Ctx, report: &mut Report) {
     let rubrics = ctx.paths.rubrics();
     let prompts = ctx.paths.prompts();
     for file in listing(&rubrics, "toml") {
-        report.file(&file);
+        report.file(ctx, &file);
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         let own_prompt = prompts.join(format!("{stem}.md"));
         if !own_prompt.exists() && !builtin_sources().any(|(id, _, _)| id == stem) {
@@ -110,7 +134,10 @@ fn check_user_designs(ctx: &Ctx, report: &mut Report) {
         }
     }
     for file in listing(&prompts, "md") {
-        report.file(&file);
+        report.file(ctx, &file);
+    }
+    for file in listing(&ctx.paths.answers(), "md") {
+        report.file(ctx, &file);
     }
 }
 
@@ -160,6 +187,11 @@ fn listing(dir: &Path, ext: &str) -> Vec<PathBuf> {
         entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file() && has_ext(p, ext)).collect();
     files.sort();
     files
+}
+
+/// A `.md` file in a folder named `answers` is a model answer; other `.md` files are prompts.
+fn is_answer(path: &Path) -> bool {
+    has_ext(path, "md") && path.parent().and_then(Path::file_name).is_some_and(|n| n == "answers")
 }
 
 fn has_ext(path: &Path, ext: &str) -> bool {

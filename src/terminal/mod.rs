@@ -4,6 +4,7 @@
 
 pub mod checklist;
 pub mod interactive;
+pub mod model_answer;
 pub mod plain;
 pub mod progress;
 pub mod render;

@@ -15,3 +15,4 @@ mod grade;
 mod llm;
 mod progress;
 mod session;
+mod study;
