@@ -151,6 +151,7 @@ pub(crate) mod fixture {
             probe: String::new(),
             hint: String::new(),
             estimate: None,
+            mechanism: Vec::new(),
         };
         Design {
             rubric: Rubric {

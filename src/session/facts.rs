@@ -1,5 +1,20 @@
-//! Answering clarifying questions from a design's facts: the fact whose triggers best match the
-//! question wins; no match means the interviewer leaves it to the candidate.
+//! Answering clarifying questions from a design's facts.
+//!
+//! Invariants:
+//! - A fact answers a question only when one of its triggers occurs in it. A trigger is a phrase
+//!   (its words in order) or `a + b` (every part somewhere in the question), folded the way the
+//!   grader folds words (case, punctuation, plurals and word forms).
+//! - Specific beats generic. Question words and words every design question shares ("how many",
+//!   "how long", "users", "system") are *generic*: when a question has any other word, only a fact
+//!   that matches one of those other words may answer it, so "how many users are in the largest
+//!   group?" is answered by the groups fact, never by the users fact's "how many users", and "how
+//!   long is a room held at checkout?" is never answered by retention's "how long". Among the facts
+//!   left, the one that covers more of the question's specific words wins, then more words in all,
+//!   then the longer single trigger, then the fact written first.
+//! - No match is a deflection that names the topic the candidate asked about and varies with the
+//!   question ([`deflection`]); it never carries another fact's answer.
+//!
+//! Pure: no I/O, no clock, no randomness (the deflection's wording is a hash of the question).
 
 use crate::catalog::Fact;
 
@@ -9,31 +24,263 @@ fn words(text: &str) -> Vec<String> {
     crate::grade::normalize::phrase_stems(text)
 }
 
-/// Does the word sequence `needle` occur in `hay`?
-fn contains_seq(hay: &[String], needle: &[String]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+/// Words that say nothing about *which* fact a question is after: question words, auxiliaries,
+/// pronouns, prepositions, and the nouns every design shares. Compared after stemming.
+const GENERIC: &[&str] = &[
+    "how",
+    "many",
+    "much",
+    "long",
+    "big",
+    "what",
+    "which",
+    "when",
+    "where",
+    "who",
+    "whom",
+    "why",
+    "whose",
+    "do",
+    "does",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "am",
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "per",
+    "with",
+    "from",
+    "into",
+    "about",
+    "as",
+    "we",
+    "you",
+    "i",
+    "our",
+    "your",
+    "us",
+    "me",
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "there",
+    "this",
+    "that",
+    "these",
+    "those",
+    "any",
+    "some",
+    "all",
+    "should",
+    "can",
+    "could",
+    "would",
+    "will",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "need",
+    "needs",
+    "have",
+    "has",
+    "had",
+    "and",
+    "or",
+    "if",
+    "so",
+    "then",
+    "than",
+    "also",
+    "just",
+    "roughly",
+    "approximately",
+    "typical",
+    "typically",
+    "expect",
+    "expected",
+    "assume",
+    "ok",
+    "okay",
+    "get",
+    "got",
+    "user",
+    "users",
+    "system",
+    "service",
+    "data",
+    "thing",
+    "things",
+    "there",
+    "like",
+    "kind",
+    "sort",
+    "one",
+    "each",
+    "every",
+    "support",
+    "supported",
+    "handle",
+    "allowed",
+    "allow",
+    "want",
+    "care",
+    "worry",
+    "plan",
+    "consider",
+    "look",
+    "like",
+    "exactly",
+    "really",
+    "actually",
+    "currently",
+    "today",
+    "right",
+    "not",
+    "no",
+    "yes",
+    "please",
+    "tell",
+    "say",
+    "know",
+    "let",
+];
+
+fn is_generic(stem: &str) -> bool {
+    GENERIC.iter().any(|g| crate::grade::normalize::stem(g) == stem)
 }
 
-/// The fact that best answers `question`, if any trigger matches. Longer triggers weigh more, so
-/// "peak write rate" beats "rate".
+/// Where the word sequence `needle` occurs in `hay` (start positions).
+fn occurrences(hay: &[String], needle: &[String]) -> Vec<usize> {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return Vec::new();
+    }
+    hay.windows(needle.len()).enumerate().filter(|(_, w)| *w == needle).map(|(i, _)| i).collect()
+}
+
+/// The question positions a trigger covers, or `None` when it does not occur. A `+` trigger needs
+/// every part.
+fn trigger_cover(q: &[String], trigger: &str) -> Option<Vec<usize>> {
+    let mut covered = Vec::new();
+    for part in trigger.split('+') {
+        let part = words(part);
+        let starts = occurrences(q, &part);
+        if starts.is_empty() {
+            return None;
+        }
+        for s in starts {
+            covered.extend(s..s + part.len());
+        }
+    }
+    Some(covered)
+}
+
+/// How well one fact answers a question: (specific words covered, words covered, longest trigger).
+type Score = (usize, usize, usize);
+
+fn score(fact: &Fact, q: &[String], generic: &[bool]) -> Option<Score> {
+    let mut covered = vec![false; q.len()];
+    let mut longest = 0;
+    for t in &fact.triggers {
+        if let Some(positions) = trigger_cover(q, t) {
+            longest = longest.max(positions.len());
+            for p in positions {
+                covered[p] = true;
+            }
+        }
+    }
+    let all = covered.iter().filter(|c| **c).count();
+    if all == 0 {
+        return None;
+    }
+    let specific = covered.iter().zip(generic).filter(|(c, g)| **c && !**g).count();
+    Some((specific, all, longest))
+}
+
+/// The fact that best answers `question`, if any (see the module doc for the order).
 pub fn answer_question<'f>(facts: &'f [Fact], question: &str) -> Option<&'f Fact> {
     let q = words(question);
-    facts
-        .iter()
-        .map(|f| {
-            let score: usize = f
-                .triggers
-                .iter()
-                .map(|t| words(t))
-                .filter(|t| contains_seq(&q, t))
-                .map(|t| t.len() * 2 + 1)
-                .sum();
-            (f, score)
-        })
-        .filter(|(_, s)| *s > 0)
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.id.cmp(&a.0.id)))
-        .map(|(f, _)| f)
+    let generic: Vec<bool> = q.iter().map(|w| is_generic(w)).collect();
+    let has_specific = generic.iter().any(|g| !g);
+    let mut best: Option<(&Fact, Score)> = None;
+    for fact in facts {
+        let Some(s) = score(fact, &q, &generic) else { continue };
+        if has_specific && s.0 == 0 {
+            continue;
+        }
+        // Strictly better only: on a tie the fact written first keeps it.
+        if best.is_none_or(|(_, b)| s > b) {
+            best = Some((fact, s));
+        }
+    }
+    best.map(|(f, _)| f)
 }
+
+/// Words that open a question without saying what it is about; stripped from the front of the
+/// question to find its topic (compared lowercase, unstemmed).
+const LEAD: &[&str] = &[
+    "how", "what", "what's", "whats", "which", "when", "where", "who", "why", "do", "does", "did", "is",
+    "are", "was", "were", "will", "would", "should", "shall", "can", "could", "may", "might", "must", "we",
+    "i", "you", "our", "us", "it", "there", "the", "a", "an", "any", "need", "needs", "to", "have", "has",
+    "support", "handle", "care", "about", "much", "many", "long", "often", "big", "also", "still", "really",
+    "be", "allowed", "want", "assume", "worry", "happens", "happen", "if", "of", "for", "kind", "sort", "ok",
+    "okay", "so", "and", "then", "consider", "plan", "expect", "offer", "provide", "include", "build",
+    "deal", "with", "on", "in", "at",
+];
+
+/// The topic of a question in its own words: the question without its opening question words and
+/// its final punctuation, at most eight words ("Do we need end-to-end encryption?" →
+/// "end-to-end encryption").
+pub fn topic(question: &str) -> String {
+    let tokens: Vec<&str> = question.split_whitespace().collect();
+    let clean = |t: &str| {
+        t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+            .to_lowercase()
+            .replace('\u{2019}', "'")
+    };
+    let start = tokens.iter().position(|t| !LEAD.contains(&clean(t).as_str())).unwrap_or(tokens.len());
+    let rest: Vec<&str> = tokens[start..].iter().take(8).copied().collect();
+    let text = rest.join(" ");
+    let text = text.trim_end_matches(|c: char| !c.is_alphanumeric() && c != ')').trim();
+    if text.is_empty() { "that".to_string() } else { text.to_string() }
+}
+
+/// The interviewer's reply when no fact answers: it names the topic and its wording varies with
+/// the question, so two different questions do not get the same canned line.
+pub fn deflection(question: &str) -> String {
+    let topic = topic(question);
+    // FNV-1a over the folded question: the same question always gets the same wording.
+    let hash = question
+        .to_lowercase()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    match hash % 4 {
+        0 => format!("I'd leave {topic} to you — state your assumption and carry on."),
+        1 => format!(
+            "I have no fixed requirement on {topic}; pick a reasonable assumption, say it, and move on."
+        ),
+        2 => format!("Your call on {topic} — tell me what you assume and why, then carry on."),
+        _ => format!("Nothing specific on {topic} from me: decide what is reasonable and state it."),
+    }
+}
+
+#[cfg(test)]
+mod tables;
 
 #[cfg(test)]
 mod tests {
@@ -52,7 +299,52 @@ mod tests {
         let facts =
             [fact("users", &["users", "daily active"]), fact("retention", &["how long", "retention"])];
         assert_eq!(answer_question(&facts, "How many daily active users?").unwrap().id, "users");
-        assert_eq!(answer_question(&facts, "how long do we keep messages").unwrap().id, "retention");
+        assert_eq!(answer_question(&facts, "what is the retention of messages").unwrap().id, "retention");
         assert!(answer_question(&facts, "what colour is the logo").is_none());
+    }
+
+    #[test]
+    fn a_generic_trigger_never_captures_a_question_about_something_else() {
+        let facts = [
+            fact("users", &["how many users", "users"]),
+            fact("groups", &["group", "largest group"]),
+            fact("retention", &["how long", "retention"]),
+            fact("checkout", &["hold + checkout"]),
+        ];
+        let id = |q: &str| answer_question(&facts, q).map(|f| f.id.as_str());
+        assert_eq!(id("How many users are in the largest group?"), Some("groups"));
+        assert_eq!(id("How many users?"), Some("users"));
+        assert_eq!(id("How long?"), Some("retention"));
+        assert_eq!(id("How long is a room held during checkout?"), None, "'how long' alone is not the topic");
+        assert_eq!(id("How long do we hold the room at checkout?"), Some("checkout"));
+    }
+
+    #[test]
+    fn plus_triggers_need_every_part_in_any_order() {
+        let facts = [fact("outage", &["processor + down"]), fact("methods", &["processor"])];
+        let id = |q: &str| answer_question(&facts, q).map(|f| f.id.as_str());
+        assert_eq!(id("What happens if the processor is down?"), Some("outage"));
+        assert_eq!(id("Which processor do we use?"), Some("methods"));
+    }
+
+    #[test]
+    fn a_deflection_names_the_topic_and_varies() {
+        assert_eq!(topic("Do we need end-to-end encryption?"), "end-to-end encryption");
+        assert_eq!(topic("Should we support read receipts?"), "read receipts");
+        assert_eq!(topic("?"), "that");
+        let d = deflection("Do we need end-to-end encryption?");
+        assert!(d.contains("end-to-end encryption"), "{d}");
+        let many: std::collections::HashSet<String> = [
+            "Do we need end-to-end encryption?",
+            "Should we support read receipts?",
+            "What colour is the app icon?",
+            "Do we support stickers?",
+            "Is there a budget?",
+            "Which cloud are we on?",
+        ]
+        .iter()
+        .map(|q| deflection(q).replace(&topic(q), "…"))
+        .collect();
+        assert!(many.len() >= 2, "the wording varies: {many:?}");
     }
 }

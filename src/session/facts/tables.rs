@@ -1,0 +1,101 @@
+//! The questions candidates actually ask, per built-in design, and the fact each must get (`None`:
+//! the interviewer leaves it to the candidate). One table per design, at least twenty questions,
+//! written the way people type them — scale, read/write ratio, latency, regions, retention,
+//! encryption, consistency, budget, devices, scope. A failing row names the question, the fact it
+//! expected and the fact it got, every failing row at once.
+
+use super::{answer_question, deflection};
+use crate::catalog::{Catalog, Design};
+
+type Table = &'static [(&'static str, Option<&'static str>)];
+
+fn check(id: &str, table: Table) {
+    let catalog = Catalog::builtin();
+    let design: &Design = catalog.find(id).unwrap_or_else(|e| panic!("no built-in design {id}: {e}"));
+    assert!(table.len() >= 20, "{id}: only {} questions", table.len());
+    let facts = &design.rubric.facts;
+    let wrong: Vec<String> = table
+        .iter()
+        .filter_map(|(q, want)| {
+            let got = answer_question(facts, q).map(|f| f.id.as_str());
+            (got != *want).then(|| format!("{q:?}: want {want:?}, got {got:?}"))
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{id}: {} of {} questions answered wrongly:\n{}",
+        wrong.len(),
+        table.len(),
+        wrong.join("\n")
+    );
+    for (q, want) in table {
+        if want.is_none() {
+            let d = deflection(q);
+            assert!(facts.iter().all(|f| f.answer != d), "{id}: {q:?} deflected with a fact's answer");
+        }
+    }
+}
+
+/// Every item that rewards *asking* ("Asks …", "Clarifies …") has a fact its question reaches:
+/// the table holds a question for it whose fact is named here.
+fn asks_items_are_answerable(id: &str, asked: &[(&str, &str)]) {
+    let catalog = Catalog::builtin();
+    let design = catalog.find(id).unwrap();
+    for item in &design.rubric.items {
+        let t = item.text.trim_start();
+        if t.starts_with("Asks") || t.starts_with("Clarifies") {
+            let Some((_, q)) = asked.iter().find(|(i, _)| *i == item.id) else {
+                panic!("{id}: item {} rewards asking but no question in the table pins its fact", item.id)
+            };
+            assert!(
+                answer_question(&design.rubric.facts, q).is_some(),
+                "{id}: item {} rewards asking, but {q:?} gets no fact",
+                item.id
+            );
+        }
+    }
+}
+
+const WHATSAPP: Table = &[
+    ("How many users do we have?", Some("users")),
+    ("How many daily active users?", Some("users")),
+    ("What's the MAU?", Some("users")),
+    ("How many messages does a user send per day?", Some("message-volume")),
+    ("What is the peak traffic?", Some("message-volume")),
+    ("How many users are in the largest group?", Some("groups")),
+    ("What's the maximum group size?", Some("groups")),
+    ("How many phones are connected at the same time?", Some("concurrency")),
+    ("How big is a message on average?", Some("payload")),
+    ("Do we support photos and video?", Some("payload")),
+    ("What latency do we need for delivery?", Some("latency")),
+    ("What's the availability target?", Some("availability")),
+    ("How long do we keep messages on the server?", Some("retention")),
+    ("Do we need to store chat history?", Some("retention")),
+    ("Do we need end-to-end encryption?", Some("encryption")),
+    ("Can the server read the messages?", Some("encryption")),
+    ("Does a user have multiple devices?", Some("devices")),
+    ("Should we support read receipts?", Some("receipts")),
+    ("Do we need typing indicators?", Some("receipts")),
+    ("Do we need online presence and last seen?", Some("receipts")),
+    ("Must messages arrive in order?", Some("ordering")),
+    ("Can users edit or delete a message?", Some("edits")),
+    ("How do we handle spam and abuse?", Some("abuse")),
+    ("Is there a budget for servers?", Some("budget")),
+    ("Which regions are the users in?", Some("regions")),
+    ("Are voice and video calls in scope?", Some("scope")),
+    ("Is anything out of scope?", Some("scope")),
+    ("What colour is the app icon?", None),
+];
+
+#[test]
+fn whatsapp_questions_get_the_right_fact() {
+    check("whatsapp", WHATSAPP);
+    asks_items_are_answerable(
+        "whatsapp",
+        &[
+            ("req-e2e-encryption", "Do we need end-to-end encryption?"),
+            ("req-multi-device", "Does a user have multiple devices?"),
+            ("req-retention", "How long do we keep messages on the server?"),
+        ],
+    );
+}
