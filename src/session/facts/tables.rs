@@ -99,3 +99,44 @@ fn whatsapp_questions_get_the_right_fact() {
         ],
     );
 }
+
+const PAYMENT_SYSTEM: Table = &[
+    ("How many payments per day?", Some("volume")),
+    ("How many buyers and sellers are there?", Some("volume")),
+    ("What's the average order value?", Some("volume")),
+    ("What's the peak on Black Friday?", Some("peak")),
+    ("Which payment methods do we support?", Some("methods")),
+    ("Which currencies and countries?", Some("methods")),
+    ("What happens if the processor is down?", Some("psp-outage")),
+    ("Do we authorize and capture separately?", Some("captures")),
+    ("When do we capture, at shipment?", Some("captures")),
+    ("What latency does checkout need?", Some("latency")),
+    ("Does the order service call us synchronously?", Some("integration")),
+    ("How often are sellers paid out?", Some("money-flow")),
+    ("What's our commission?", Some("money-flow")),
+    ("How long can buyers ask for refunds?", Some("money-flow")),
+    ("Do we need KYC for sellers?", Some("kyc")),
+    ("How do we handle fraud?", Some("fraud")),
+    ("Do we need 3-D Secure?", Some("fraud")),
+    ("Are we in PCI scope?", Some("compliance")),
+    ("How long do we keep records?", Some("retention")),
+    ("What's the availability target?", Some("availability")),
+    ("Which regions do we run in?", Some("regions")),
+    ("Is there a budget?", Some("budget")),
+    ("Are subscriptions in scope?", Some("scope")),
+    ("Do we use Adyen or Stripe?", Some("methods")),
+    ("What colour is the checkout button?", None),
+];
+
+#[test]
+fn payment_system_questions_get_the_right_fact() {
+    check("payment-system", PAYMENT_SYSTEM);
+    asks_items_are_answerable(
+        "payment-system",
+        &[
+            ("req-psp-integration", "Which processors do we use?"),
+            ("req-money-flow", "How often are sellers paid out?"),
+            ("req-build-vs-buy-question", "Do we need KYC for sellers?"),
+        ],
+    );
+}
