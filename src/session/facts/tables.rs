@@ -140,3 +140,44 @@ fn payment_system_questions_get_the_right_fact() {
         ],
     );
 }
+
+const NEWS_FEED: Table = &[
+    ("How many daily active users?", Some("users")),
+    ("How many users do we have?", Some("users")),
+    ("How often do users open the feed?", Some("reads")),
+    ("What's the read/write ratio?", Some("reads")),
+    ("How many posts per day?", Some("posts")),
+    ("How big is a post?", Some("posts")),
+    ("Do posts have photos and videos?", Some("posts")),
+    ("How many followers does a typical account have?", Some("graph")),
+    ("Are there celebrities with millions of followers?", Some("graph")),
+    ("Is following one-way or mutual friends?", Some("graph")),
+    ("What latency should the feed load have?", Some("latency")),
+    ("How fresh must the feed be?", Some("latency")),
+    ("Is the feed ranked or chronological?", Some("ranking")),
+    ("How many accounts are inactive?", Some("activity")),
+    ("How long do we keep posts?", Some("retention")),
+    ("Can users edit or delete posts?", Some("edits-deletes")),
+    ("Are there private accounts or privacy settings?", Some("privacy")),
+    ("Can users block someone?", Some("privacy")),
+    ("What's the availability target?", Some("availability")),
+    ("Which regions do we serve?", Some("regions")),
+    ("Do we show a new posts notification while the feed is open?", Some("new-posts")),
+    ("Do we need to track which posts were already seen?", Some("new-posts")),
+    ("Is there a budget?", Some("budget")),
+    ("Are ads in scope?", Some("scope")),
+    ("Do we support comments?", Some("scope")),
+    ("What colour is the like button?", None),
+];
+
+#[test]
+fn news_feed_questions_get_the_right_fact() {
+    check("news-feed", NEWS_FEED);
+    asks_items_are_answerable(
+        "news-feed",
+        &[
+            ("req-follower-skew", "How many followers does a typical account have?"),
+            ("req-ranking", "Is the feed ranked or chronological?"),
+        ],
+    );
+}
