@@ -181,3 +181,43 @@ fn news_feed_questions_get_the_right_fact() {
         ],
     );
 }
+
+const SEARCH: Table = &[
+    ("How many daily active users?", Some("users")),
+    ("How many searches per day?", Some("queries")),
+    ("What's the query volume at peak?", Some("queries")),
+    ("How many new posts per day?", Some("corpus")),
+    ("How far back must search go?", Some("corpus")),
+    ("How big is a post?", Some("post-shape")),
+    ("What latency do we need?", Some("latency")),
+    ("How soon must a new post be searchable?", Some("freshness")),
+    ("How old are the posts people search for?", Some("recency")),
+    ("How are results ranked?", Some("ranking")),
+    ("Is search personalized?", Some("ranking")),
+    ("Can posts be deleted?", Some("visibility")),
+    ("Do we search protected accounts?", Some("visibility")),
+    ("Which languages do we support?", Some("languages")),
+    ("How often do like counts change?", Some("engagement")),
+    ("Can posts be edited?", Some("engagement")),
+    ("Which filters do we need?", Some("filters")),
+    ("What's the availability target?", Some("availability")),
+    ("Which regions do we serve?", Some("regions")),
+    ("How much spam is there?", Some("spam")),
+    ("Is there a budget, or can we just use Elasticsearch?", Some("budget")),
+    ("Is image search in scope?", Some("scope")),
+    ("Do we need typeahead?", Some("scope")),
+    ("What font do results use?", None),
+];
+
+#[test]
+fn search_questions_get_the_right_fact() {
+    check("search", SEARCH);
+    asks_items_are_answerable(
+        "search",
+        &[
+            ("req-recency-distribution", "How old are the posts people search for?"),
+            ("req-languages", "Which languages do we support?"),
+            ("req-visibility-deletes", "Can posts be deleted?"),
+        ],
+    );
+}
