@@ -8,9 +8,12 @@
 //!   "how long", "users", "system") are *generic*: when a question has any other word, only a fact
 //!   that matches one of those other words may answer it, so "how many users are in the largest
 //!   group?" is answered by the groups fact, never by the users fact's "how many users", and "how
-//!   long is a room held at checkout?" is never answered by retention's "how long". Among the facts
-//!   left, the one that covers more of the question's specific words wins, then more words in all,
-//!   then the longer single trigger, then the fact written first.
+//!   long is a room held at checkout?" is never answered by retention's "how long".
+//! - The topic beats the context. A specific word weighs less the more of the design's answers
+//!   mention it: in "what latency do redirects need?" the word "redirects" appears in several
+//!   answers of a URL shortener and "latency" in none, so the latency fact wins. The fact covering
+//!   the most specific weight wins, then more words in all, then the longer single trigger, then
+//!   the fact written first.
 //! - No match is a deflection that names the topic the candidate asked about and varies with the
 //!   question ([`deflection`]); it never carries another fact's answer.
 //!
@@ -190,10 +193,11 @@ fn trigger_cover(q: &[String], trigger: &str) -> Option<Vec<usize>> {
     Some(covered)
 }
 
-/// How well one fact answers a question: (specific words covered, words covered, longest trigger).
-type Score = (usize, usize, usize);
+/// How well one fact answers a question: (specific weight covered, in thousandths; words covered;
+/// longest trigger).
+type Score = (u64, usize, usize);
 
-fn score(fact: &Fact, q: &[String], generic: &[bool]) -> Option<Score> {
+fn score(fact: &Fact, q: &[String], weight: &[f64]) -> Option<Score> {
     let mut covered = vec![false; q.len()];
     let mut longest = 0;
     for t in &fact.triggers {
@@ -208,18 +212,40 @@ fn score(fact: &Fact, q: &[String], generic: &[bool]) -> Option<Score> {
     if all == 0 {
         return None;
     }
-    let specific = covered.iter().zip(generic).filter(|(c, g)| **c && !**g).count();
-    Some((specific, all, longest))
+    let specific: f64 = covered.iter().zip(weight).filter(|(c, _)| **c).map(|(_, w)| w).sum();
+    Some((thousandths(specific), all, longest))
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn thousandths(x: f64) -> u64 {
+    (x * 1000.0).round() as u64
+}
+
+/// The weight of each question word: 0 for a generic word, else 1 ÷ (1 + the number of facts
+/// whose answer mentions it), so the words that set the design's context weigh less than the topic.
+fn weights(facts: &[Fact], q: &[String]) -> Vec<f64> {
+    let answers: Vec<Vec<String>> = facts.iter().map(|f| words(&f.answer)).collect();
+    q.iter()
+        .map(|w| {
+            if is_generic(w) {
+                return 0.0;
+            }
+            let df = answers.iter().filter(|a| a.contains(w)).count();
+            #[allow(clippy::cast_precision_loss)]
+            let df = df as f64;
+            1.0 / (1.0 + df)
+        })
+        .collect()
 }
 
 /// The fact that best answers `question`, if any (see the module doc for the order).
 pub fn answer_question<'f>(facts: &'f [Fact], question: &str) -> Option<&'f Fact> {
     let q = words(question);
-    let generic: Vec<bool> = q.iter().map(|w| is_generic(w)).collect();
-    let has_specific = generic.iter().any(|g| !g);
+    let weight = weights(facts, &q);
+    let has_specific = weight.iter().any(|w| *w > 0.0);
     let mut best: Option<(&Fact, Score)> = None;
     for fact in facts {
-        let Some(s) = score(fact, &q, &generic) else { continue };
+        let Some(s) = score(fact, &q, &weight) else { continue };
         if has_specific && s.0 == 0 {
             continue;
         }
@@ -317,6 +343,20 @@ mod tests {
         assert_eq!(id("How long?"), Some("retention"));
         assert_eq!(id("How long is a room held during checkout?"), None, "'how long' alone is not the topic");
         assert_eq!(id("How long do we hold the room at checkout?"), Some("checkout"));
+    }
+
+    #[test]
+    fn the_topic_beats_a_word_every_answer_mentions() {
+        let mut volume = fact("volume", &["redirects", "clicks"]);
+        volume.answer = "10 billion redirects a month.".into();
+        let mut latency = fact("latency", &["latency"]);
+        latency.answer = "Redirects within 50 ms at p99.".into();
+        let mut availability = fact("availability", &["availability"]);
+        availability.answer = "Redirects need 99.99%.".into();
+        let facts = [volume, latency, availability];
+        let id = |q: &str| answer_question(&facts, q).map(|f| f.id.as_str());
+        assert_eq!(id("What latency do redirects need?"), Some("latency"));
+        assert_eq!(id("How many redirects?"), Some("volume"));
     }
 
     #[test]

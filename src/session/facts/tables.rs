@@ -221,3 +221,37 @@ fn search_questions_get_the_right_fact() {
         ],
     );
 }
+
+const URL_SHORTENER: Table = &[
+    ("How many new links per month?", Some("scale")),
+    ("How many users do we have?", Some("scale")),
+    ("What's the read/write ratio?", Some("read-ratio")),
+    ("How many redirects at peak?", Some("read-ratio")),
+    ("Are some links much more popular than others?", Some("read-ratio")),
+    ("What latency do redirects need?", Some("latency")),
+    ("What's the availability target?", Some("availability")),
+    ("How long do links live?", Some("retention")),
+    ("Do links expire?", Some("retention")),
+    ("Can owners delete links?", Some("retention")),
+    ("Can users pick a custom alias?", Some("custom-alias")),
+    ("Do we need click analytics?", Some("analytics")),
+    ("Where are the users located?", Some("regions")),
+    ("How long are the URLs?", Some("url-size")),
+    ("How short should the code be?", Some("code-length")),
+    ("How do we deal with spam and phishing?", Some("abuse")),
+    ("Can users change the destination of a link?", Some("editing")),
+    ("Do clients need API keys?", Some("clients")),
+    ("If the same URL is shortened twice, same code?", Some("dedupe")),
+    ("Is there a budget?", Some("budget")),
+    ("Do we need custom domains?", Some("scope")),
+    ("What colour is the logo?", None),
+];
+
+#[test]
+fn url_shortener_questions_get_the_right_fact() {
+    check("url-shortener", URL_SHORTENER);
+    asks_items_are_answerable(
+        "url-shortener",
+        &[("req-abuse-lifecycle", "How do we deal with spam and phishing?")],
+    );
+}
