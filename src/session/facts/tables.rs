@@ -255,3 +255,37 @@ fn url_shortener_questions_get_the_right_fact() {
         &[("req-abuse-lifecycle", "How do we deal with spam and phishing?")],
     );
 }
+
+const ECOMMERCE_CART: Table = &[
+    ("How many users do we have?", Some("users")),
+    ("How many daily active shoppers?", Some("users")),
+    ("How often is the cart viewed?", Some("reads")),
+    ("What's the read/write ratio?", Some("reads")),
+    ("What does Black Friday look like?", Some("peak")),
+    ("How many items are in a cart?", Some("cart-size")),
+    ("Is there a maximum quantity per item?", Some("cart-size")),
+    ("How long do we keep carts?", Some("retention")),
+    ("Do abandoned carts expire?", Some("retention")),
+    ("What latency does add-to-cart need?", Some("latency")),
+    ("What's the availability target?", Some("availability")),
+    ("Can we ever lose an item a shopper added?", Some("availability")),
+    ("Can guests add to a cart without an account?", Some("devices")),
+    ("Do shoppers use multiple devices?", Some("devices")),
+    ("Does adding to the cart reserve stock?", Some("inventory")),
+    ("Can prices change after an item is added?", Some("pricing")),
+    ("Are coupons applied in the cart?", Some("pricing")),
+    ("Which regions do we sell in?", Some("regions")),
+    ("Who owns checkout and payment?", Some("checkout")),
+    ("Is there a budget?", Some("budget")),
+    ("Are recommendations in scope?", Some("scope")),
+    ("What font does the website use?", None),
+];
+
+#[test]
+fn ecommerce_cart_questions_get_the_right_fact() {
+    check("ecommerce-cart", ECOMMERCE_CART);
+    asks_items_are_answerable(
+        "ecommerce-cart",
+        &[("req-identity", "Can guests add to a cart without an account?")],
+    );
+}
