@@ -286,6 +286,9 @@ fn ecommerce_cart_questions_get_the_right_fact() {
     check("ecommerce-cart", ECOMMERCE_CART);
     asks_items_are_answerable(
         "ecommerce-cart",
-        &[("req-identity", "Can guests add to a cart without an account?")],
+        &[
+            ("req-identity", "Can guests add to a cart without an account?"),
+            ("req-price-stock-semantics", "Does adding to the cart reserve stock?"),
+        ],
     );
 }
