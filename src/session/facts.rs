@@ -164,6 +164,15 @@ const GENERIC: &[&str] = &[
     "let",
 ];
 
+/// Words that name a dimension ("how fast", "how soon") rather than a topic: they count, but a
+/// word naming the thing asked about outweighs them ("how fast must a campaign finish?" is about
+/// campaigns). Compared after stemming.
+const SOFT: &[&str] = &["fast", "quick", "quickly", "soon", "slow", "often", "far", "large", "small", "size"];
+
+fn is_soft(stem: &str) -> bool {
+    SOFT.iter().any(|g| crate::grade::normalize::stem(g) == stem)
+}
+
 fn is_generic(stem: &str) -> bool {
     GENERIC.iter().any(|g| crate::grade::normalize::stem(g) == stem)
 }
@@ -222,18 +231,19 @@ fn thousandths(x: f64) -> u64 {
 }
 
 /// The weight of each question word: 0 for a generic word, else 1 ÷ (1 + the number of facts
-/// whose answer mentions it), so the words that set the design's context weigh less than the topic.
+/// whose answer mentions it), so the words that set the design's context weigh less than the topic;
+/// a word naming a dimension weighs at most 0.3.
 fn weights(facts: &[Fact], q: &[String]) -> Vec<f64> {
     let answers: Vec<Vec<String>> = facts.iter().map(|f| words(&f.answer)).collect();
     q.iter()
-        .map(|w| {
-            if is_generic(w) {
+        .map(|word| {
+            if is_generic(word) {
                 return 0.0;
             }
-            let df = answers.iter().filter(|a| a.contains(w)).count();
+            let df = answers.iter().filter(|a| a.contains(word)).count();
             #[allow(clippy::cast_precision_loss)]
-            let df = df as f64;
-            1.0 / (1.0 + df)
+            let weight = 1.0 / (1.0 + df as f64);
+            if is_soft(word) { weight.min(0.3) } else { weight }
         })
         .collect()
 }
