@@ -152,7 +152,7 @@ pub fn summary_all(designs: &[Design]) -> String {
     for design in designs {
         let r = &design.rubric;
         let shape = Shape::of(design);
-        let share = |p: Phase| format!("{:.0}%", shape.weight_share(p));
+        let pct = |p: Phase| format!("{:.0}%", shape.weight_share(p));
         let staff: usize = shape.items.iter().map(|l| l[2]).sum();
         let staff_dd = shape.items[Phase::DeepDive.index()][2];
         let staff_cb = r.curveballs.iter().filter(|c| c.level == Some(Level::Staff)).count();
@@ -162,10 +162,10 @@ pub fn summary_all(designs: &[Design]) -> String {
             r.id,
             r.items.len(),
             shape.total,
-            share(Phase::Requirements),
-            share(Phase::HighLevel),
-            share(Phase::DeepDive),
-            share(Phase::TradeOffs),
+            pct(Phase::Requirements),
+            pct(Phase::HighLevel),
+            pct(Phase::DeepDive),
+            pct(Phase::TradeOffs),
             r.facts.len(),
             r.curveballs.len(),
         );
