@@ -279,6 +279,10 @@ const LEAD: &[&str] = &[
     "deal", "with", "on", "in", "at",
 ];
 
+const COPULA: &[&str] = &["is", "are", "was", "were"];
+const AUX: &[&str] = &["do", "does", "did", "should", "can", "could", "will", "would", "must", "may"];
+const ARTICLE: &[&str] = &["the", "a", "an", "our", "your", "their", "this", "that", "its"];
+
 /// The topic of a question in its own words: the question without its opening question words and
 /// its final punctuation, at most eight words ("Do we need end-to-end encryption?" →
 /// "end-to-end encryption").
@@ -291,6 +295,21 @@ pub fn topic(question: &str) -> String {
     };
     let start = tokens.iter().position(|t| !LEAD.contains(&clean(t).as_str())).unwrap_or(tokens.len());
     let rest: Vec<&str> = tokens[start..].iter().take(8).copied().collect();
+    // "colour is the app icon" → "colour of the app icon"; "processor is down" → "processor being
+    // down"; "cloud vendor do we use" → "cloud vendor".
+    let split = rest
+        .iter()
+        .skip(1)
+        .position(|t| COPULA.contains(&clean(t).as_str()) || AUX.contains(&clean(t).as_str()));
+    let rest: Vec<&str> = match split.map(|i| i + 1) {
+        Some(i) if AUX.contains(&clean(rest[i]).as_str()) => rest[..i].to_vec(),
+        Some(i) if i + 1 < rest.len() => {
+            let joint = if ARTICLE.contains(&clean(rest[i + 1]).as_str()) { "of" } else { "being" };
+            rest[..i].iter().copied().chain([joint]).chain(rest[i + 1..].iter().copied()).collect()
+        }
+        Some(i) => rest[..i].to_vec(),
+        None => rest,
+    };
     let text = rest.join(" ");
     let text = text.trim_end_matches(|c: char| !c.is_alphanumeric() && c != ')').trim();
     if text.is_empty() { "that".to_string() } else { text.to_string() }
@@ -382,6 +401,9 @@ mod tests {
         assert_eq!(topic("Do we need end-to-end encryption?"), "end-to-end encryption");
         assert_eq!(topic("Should we support read receipts?"), "read receipts");
         assert_eq!(topic("?"), "that");
+        assert_eq!(topic("What colour is the app icon?"), "colour of the app icon");
+        assert_eq!(topic("What happens if the processor is down?"), "processor being down");
+        assert_eq!(topic("Which cloud vendor do we use?"), "cloud vendor");
         let d = deflection("Do we need end-to-end encryption?");
         assert!(d.contains("end-to-end encryption"), "{d}");
         let many: std::collections::HashSet<String> = [
