@@ -125,6 +125,7 @@ const PAYMENT_SYSTEM: Table = &[
     ("Is there a budget?", Some("budget")),
     ("Are subscriptions in scope?", Some("scope")),
     ("Do we use Adyen or Stripe?", Some("methods")),
+    ("Do we support Apple Pay?", Some("methods")),
     ("What colour is the checkout button?", None),
 ];
 
