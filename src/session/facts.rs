@@ -12,8 +12,8 @@
 //! - The topic beats the context. A specific word weighs less the more of the design's answers
 //!   mention it: in "what latency do redirects need?" the word "redirects" appears in several
 //!   answers of a URL shortener and "latency" in none, so the latency fact wins. The fact covering
-//!   the most specific weight wins, then more words in all, then the longer single trigger, then
-//!   the fact written first.
+//!   the most specific weight wins, a long trigger matched whole adding a little ("how long is a
+//!   room held" beats "checkout"), then more words in all, then the fact written first.
 //! - No match is a deflection that names the topic the candidate asked about and varies with the
 //!   question ([`deflection`]); it never carries another fact's answer.
 //!
@@ -112,9 +112,7 @@ const GENERIC: &[&str] = &[
     "also",
     "just",
     "roughly",
-    "approximately",
     "typical",
-    "typically",
     "expect",
     "expected",
     "assume",
@@ -148,10 +146,6 @@ const GENERIC: &[&str] = &[
     "consider",
     "look",
     "like",
-    "exactly",
-    "really",
-    "actually",
-    "currently",
     "today",
     "right",
     "not",
@@ -202,9 +196,10 @@ fn trigger_cover(q: &[String], trigger: &str) -> Option<Vec<usize>> {
     Some(covered)
 }
 
-/// How well one fact answers a question: (specific weight covered, in thousandths; words covered;
-/// longest trigger).
-type Score = (u64, usize, usize);
+/// How well one fact answers a question: (rank: the specific weight covered plus 0.1 for each
+/// word of its longest matching trigger beyond the first, in thousandths; specific weight alone;
+/// words covered).
+type Score = (u64, u64, usize);
 
 fn score(fact: &Fact, q: &[String], weight: &[f64]) -> Option<Score> {
     let mut covered = vec![false; q.len()];
@@ -222,7 +217,9 @@ fn score(fact: &Fact, q: &[String], weight: &[f64]) -> Option<Score> {
         return None;
     }
     let specific: f64 = covered.iter().zip(weight).filter(|(c, _)| **c).map(|(_, w)| w).sum();
-    Some((thousandths(specific), all, longest))
+    #[allow(clippy::cast_precision_loss)]
+    let phrase = 0.1 * longest.saturating_sub(1) as f64;
+    Some((thousandths(specific + phrase), thousandths(specific), all))
 }
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -256,7 +253,7 @@ pub fn answer_question<'f>(facts: &'f [Fact], question: &str) -> Option<&'f Fact
     let mut best: Option<(&Fact, Score)> = None;
     for fact in facts {
         let Some(s) = score(fact, &q, &weight) else { continue };
-        if has_specific && s.0 == 0 {
+        if has_specific && s.1 == 0 {
             continue;
         }
         // Strictly better only: on a tie the fact written first keeps it.
