@@ -126,6 +126,7 @@ const PAYMENT_SYSTEM: Table = &[
     ("Are subscriptions in scope?", Some("scope")),
     ("Do we use Adyen or Stripe?", Some("methods")),
     ("Do we support Apple Pay?", Some("methods")),
+    ("Could we buy Stripe Connect instead of building this?", Some("build-vs-buy")),
     ("What colour is the checkout button?", None),
 ];
 
@@ -137,7 +138,7 @@ fn payment_system_questions_get_the_right_fact() {
         &[
             ("req-psp-integration", "Which processors do we use?"),
             ("req-money-flow", "How often are sellers paid out?"),
-            ("req-build-vs-buy-question", "Do we need KYC for sellers?"),
+            ("req-build-vs-buy-question", "Could we buy Stripe Connect instead of building this?"),
         ],
     );
 }
