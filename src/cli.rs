@@ -190,12 +190,17 @@ pub enum Command {
     },
     /// Print a design's rubric (spoilers!).
     Rubric {
-        #[arg(value_name = "DESIGN")]
-        design: String,
-        #[arg(long, conflicts_with = "toml")]
+        /// The design; with --summary and no design, every design.
+        #[arg(value_name = "DESIGN", required_unless_present = "summary")]
+        design: Option<String>,
+        #[arg(long, conflicts_with_all = ["toml", "summary"])]
         json: bool,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "summary")]
         toml: bool,
+        /// A table per design: items per phase and level, weight per phase against its time,
+        /// facts and curveballs (no item text: no spoilers).
+        #[arg(long)]
+        summary: bool,
     },
     /// Read the model answer: a staff-level reference for a design (spoilers!).
     Study {

@@ -95,7 +95,9 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::History { json }) => history::run(&ctx, json),
         Some(Command::Stats { json }) => stats::run(&ctx, json),
         Some(Command::Compare { a, b, json }) => compare::run(&ctx, a.as_deref(), b.as_deref(), json),
-        Some(Command::Rubric { design, json, toml }) => rubric::run(&ctx, &design, json, toml),
+        Some(Command::Rubric { design, json, toml, summary }) => {
+            rubric::run(&ctx, design.as_deref(), rubric::Format::from_flags(json, toml, summary))
+        }
         Some(Command::Study { design, phase, yes }) => study::run(&ctx, &design, phase, yes),
         Some(Command::Validate { paths }) => validate::run(&ctx, &paths),
         Some(Command::Config { init, show }) => config::run(&ctx, init, show),

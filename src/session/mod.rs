@@ -596,7 +596,7 @@ impl Session {
         }
         let (fact, answer) = match answer_question(&self.design.rubric.facts, question) {
             Some(f) => (Some(f.id.clone()), f.answer.clone()),
-            None => (None, "I'd leave that to you — state your assumption and carry on.".to_string()),
+            None => (None, facts::deflection(question)),
         };
         fx.push(Effect::Show(Message::Interviewer(answer.clone())));
         self.record_mut().questions.push(Question { question: question.to_string(), answer, fact });

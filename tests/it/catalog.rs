@@ -232,6 +232,23 @@ fn rubric_default_rendering_shows_items_probes_facts_and_curveballs() {
 }
 
 #[test]
+fn rubric_summary_shows_every_designs_shape_without_its_text() {
+    let home = Home::new();
+    let out = home.cmd().args(["rubric", "--summary"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for design in Catalog::builtin().designs() {
+        assert!(text.contains(&format!("| `{}` |", design.id())), "{} missing from:\n{text}", design.id());
+        assert!(!text.contains(&design.rubric.items[0].probe), "the summary is no spoiler");
+    }
+    let one = stdout(&home.cmd().args(["rubric", "chat", "--summary"]).output().unwrap());
+    assert!(one.contains("| Requirements | 8 | 18% |"), "{one}");
+    assert!(one.contains("Curveballs:"), "{one}");
+    let out = home.cmd().args(["rubric"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a design or --summary is required");
+}
+
+#[test]
 fn a_users_own_design_is_listed_graded_and_validated() {
     let home = Home::new();
     home.write("rubrics/my-thing.toml", &user_rubric("my-thing", "My Thing"));
