@@ -29,6 +29,9 @@ pub fn run(
         let opts = RenderOpts::for_stdout();
         super::print(&scorecard::render(&card, design, None, opts))?;
     }
+    if super::grading::was_interrupted(&card) {
+        return Err(crate::error::Interrupted.into());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
