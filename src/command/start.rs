@@ -171,8 +171,9 @@ pub(crate) fn run_session(
     // `[interviewer] llm = true`: settings that cannot work are refused before the session starts.
     let interviewer = super::grading::interviewer_settings(ctx, llm)?;
     let color = interactive && !style::plain_requested();
-    // Save before the first prompt, so even an immediate kill leaves a resumable session.
-    crate::transcript::save(path, session.transcript())?;
+    // Save before the first prompt, so even an immediate kill leaves a resumable session. A new
+    // session's file is already there; a failure here is warned about by the first save that follows.
+    let _ = crate::transcript::save(path, session.transcript());
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -10,6 +10,7 @@ mod common;
 
 mod architecture;
 mod catalog;
+mod faults;
 mod grade;
 mod llm;
 mod progress;
