@@ -129,9 +129,7 @@ impl Config {
         config.check().map_err(|problem| {
             let line = problem
                 .key
-                .and_then(|key| {
-                    text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('='))
-                })
+                .and_then(|key| text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')))
                 .map_or(String::new(), |n| format!(":{}", n + 1));
             UsageError::new(format!("{}{line}: {}", path.display(), problem.message)).with_hint(hint)
         })?;

@@ -189,7 +189,6 @@ fn save(shell: &mut dyn Shell, transcript: &Transcript, failed: &mut bool) {
             *failed = false;
             shell.show(&Message::Note("Saved again.".into()));
         }
-        Ok(()) => {}
         Err(e) if !*failed => {
             *failed = true;
             shell.show(&Message::Warning(format!(
@@ -197,7 +196,7 @@ fn save(shell: &mut dyn Shell, transcript: &Transcript, failed: &mut bool) {
                  and when the session ends you are told where they went."
             )));
         }
-        Err(_) => {}
+        Ok(()) | Err(_) => {}
     }
 }
 
@@ -378,7 +377,12 @@ mod tests {
         let mut shell = FullDisk::default();
         let outcome = run(&mut s, &mut rx, &mut shell, None).await.unwrap();
         assert_eq!(outcome, Outcome::Finished, "the interview ran to its end");
-        let warnings = shell.inner.shown.iter().filter(|m| matches!(m, Message::Warning(w) if w.contains("No space left"))).count();
+        let warnings = shell
+            .inner
+            .shown
+            .iter()
+            .filter(|m| matches!(m, Message::Warning(w) if w.contains("No space left")))
+            .count();
         assert_eq!(warnings, 1, "warned once");
         assert!(shell.attempts > 3, "retried on every change ({})", shell.attempts);
         assert_eq!(s.transcript().phases[0].answer, "first answer", "kept in memory");

@@ -287,8 +287,7 @@ pub fn load(path: &Path) -> Result<Transcript, TranscriptError> {
     }
     let mut transcript: Transcript = serde_json::from_value(value)
         .map_err(|e| TranscriptError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })?;
-    check(&mut transcript)
-        .map_err(|reason| TranscriptError::Corrupt { path: path.to_path_buf(), reason })?;
+    check(&mut transcript).map_err(|reason| TranscriptError::Corrupt { path: path.to_path_buf(), reason })?;
     Ok(transcript)
 }
 
@@ -307,7 +306,9 @@ fn check(t: &mut Transcript) -> Result<(), String> {
         return Err(format!("interview length {} is not a number of minutes", t.minutes));
     }
     for p in &t.phases {
-        for (name, v) in [("budget", p.budget_secs), ("time used", p.used_secs), ("overtime", p.overtime_secs)] {
+        for (name, v) in
+            [("budget", p.budget_secs), ("time used", p.used_secs), ("overtime", p.overtime_secs)]
+        {
             if !time(v) {
                 return Err(format!("{} {name} {v} is not a number of seconds", p.phase));
             }

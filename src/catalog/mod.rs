@@ -254,7 +254,8 @@ impl Catalog {
                     // A broken file that shadows a built-in leaves the built-in in place.
                     let stem = rubric_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
                     let builtin = catalog.entries.iter().any(|en| en.header.builtin && en.header.id == stem);
-                    let instead = if builtin { format!("; using the built-in {stem}") } else { String::new() };
+                    let instead =
+                        if builtin { format!("; using the built-in {stem}") } else { String::new() };
                     catalog.warnings.push(format!("skipped your design: {e}{instead}"));
                 }
             }

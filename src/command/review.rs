@@ -112,7 +112,10 @@ pub fn escape_controls<T: Serialize + DeserializeOwned + Clone>(value: &T) -> T 
     fn walk(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::String(s) if s.chars().any(is_unsafe) => {
-                *s = s.chars().map(|c| if is_unsafe(c) { c.escape_default().to_string() } else { c.to_string() }).collect();
+                *s = s
+                    .chars()
+                    .map(|c| if is_unsafe(c) { c.escape_default().to_string() } else { c.to_string() })
+                    .collect();
             }
             serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
             serde_json::Value::Object(map) => map.values_mut().for_each(walk),

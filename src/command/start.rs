@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use tokio::sync::mpsc;
@@ -251,7 +251,10 @@ fn store(path: &Path, transcript: &Transcript) -> Stored {
     match &stored {
         Stored::Saved => {}
         Stored::Fallback { path: fallback, error } => {
-            eprintln!("mockdesign: warning: {error}; the session was saved to {} instead", fallback.display());
+            eprintln!(
+                "mockdesign: warning: {error}; the session was saved to {} instead",
+                fallback.display()
+            );
         }
         Stored::Unsaved(error) => {
             eprintln!("mockdesign: warning: {error}, and no copy could be written; your answers follow");
@@ -353,13 +356,10 @@ pub(crate) fn finish(
 /// blocking thread while a runtime watches for Ctrl-C, SIGTERM and SIGHUP.
 fn walk_checklist_interruptibly(design: &Design, rest: Option<Rest>) -> Result<Vec<SelfTick>> {
     let interactive = std::io::stdin().is_terminal();
-    let Rest { tx, rx, stdin_ended } = match rest {
-        Some(rest) => rest,
-        None => {
-            let (tx, rx) = mpsc::unbounded_channel();
-            Rest { tx, rx, stdin_ended: None }
-        }
-    };
+    let Rest { tx, rx, stdin_ended } = rest.unwrap_or_else(|| {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Rest { tx, rx, stdin_ended: None }
+    });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
