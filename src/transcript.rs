@@ -527,3 +527,43 @@ pub fn resolve(sessions_dir: &Path, which: Option<&str>) -> anyhow::Result<PathB
             .into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_writer_is_refused_with_the_holders_pid() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions/20260101-000000-whatsapp.json");
+        let first = SessionLock::acquire(&path).unwrap();
+        let err = SessionLock::acquire(&path).unwrap_err();
+        let pid = std::process::id();
+        assert!(matches!(err, TranscriptError::Busy { pid: Some(p), .. } if p == pid), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "session 20260101-000000-whatsapp is open in another mockdesign process (pid {pid}); finish or quit it there first"
+            )
+        );
+        drop(first);
+        assert!(!lock_path(&path).exists(), "the lock file goes with the lock");
+        let again = SessionLock::acquire(&path).unwrap();
+        drop(again);
+    }
+
+    #[test]
+    fn create_new_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        let design = crate::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
+        let t = Transcript::begin(&design, "a".into(), DateTime::UNIX_EPOCH, 45.0);
+        create_new(&path, &t).unwrap();
+        let err = create_new(&path, &t).unwrap_err();
+        assert!(
+            matches!(&err, TranscriptError::Write { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists),
+            "{err:?}"
+        );
+        assert_eq!(load(&path).unwrap(), t);
+    }
+}

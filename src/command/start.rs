@@ -1,5 +1,9 @@
 //! `mockdesign <DESIGN>`: run a timed interview, save it as it goes, grade it at the end. Also the
 //! session runner that `resume` shares.
+//!
+//! A session is run by the one process holding its [`SessionLock`]. A failed save never ends it
+//! (the driver warns once and retries); at the end the transcript goes to its file, a fallback file
+//! or, failing both, the screen. Ctrl-C, SIGTERM and SIGHUP end every state with exit 130.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
