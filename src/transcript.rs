@@ -305,6 +305,12 @@ fn check(t: &mut Transcript) -> Result<(), String> {
     if !(t.minutes.is_finite() && t.minutes > 0.0 && t.minutes <= 1.0e5) {
         return Err(format!("interview length {} is not a number of minutes", t.minutes));
     }
+    let curveballs = t.phases.iter().filter_map(|p| p.curveball.as_ref().map(|c| c.at_secs));
+    if let Some(at) =
+        t.curveball_plan.as_ref().map(|c| c.at_secs).into_iter().chain(curveballs).find(|v| !time(*v))
+    {
+        return Err(format!("the curveball's time {at} is not a number of seconds"));
+    }
     for p in &t.phases {
         for (name, v) in
             [("budget", p.budget_secs), ("time used", p.used_secs), ("overtime", p.overtime_secs)]
