@@ -161,7 +161,7 @@ fn run_live(
     run_session(ctx, session, path, lock, grader, llm)
 }
 
-/// Run a (new or resumed) session to its end, then summarise and grade it. `_lock` is the proof
+/// Run a (new or resumed) session to its end, then summarise and grade it. `lock` is the proof
 /// that this process is the session's one writer.
 pub(crate) fn run_session(
     ctx: &Ctx,
@@ -311,8 +311,13 @@ pub(crate) fn finish(
         let ticks = match walk_checklist_interruptibly(design, rest) {
             Ok(ticks) => ticks,
             Err(e) if e.chain().any(|c| c.is::<Interrupted>()) => {
+                let stored = store(path, &transcript);
                 eprint!(
-                    "\nThe checklist was not finished; your session is saved.\nTick it later with `mockdesign self-score {}`.\n",
+                    "\nThe checklist was not finished.{}Tick it later with `mockdesign self-score {}`.\n",
+                    left_message(&transcript, path, &stored)
+                        .lines()
+                        .nth(1)
+                        .map_or_else(String::new, |l| format!("\n{l}\n")),
                     transcript.id
                 );
                 return Err(Interrupted.into());
