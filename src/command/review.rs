@@ -15,6 +15,8 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::Ctx;
 use crate::catalog::Design;
@@ -23,8 +25,6 @@ use crate::grade::rubric::RubricGrader;
 use crate::grade::{Grader, Scorecard};
 use crate::terminal::scorecard::{self, RenderOpts};
 use crate::transcript::{self, Status, Transcript};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 /// Added to a grade made on the spot for a session that has none stored.
 pub const UNSAVED_GRADE: &str = "this session has no stored grade yet (it was not finished); graded now with the rubric grader, not saved";
@@ -50,15 +50,20 @@ pub fn run(
         Some(_) => {
             // Reread under the lock: the file may have changed since it was first read.
             t = transcript::load(&path)?;
-            if grader.is_none() {
-                eprintln!("Session {} finished without a grade; grading it now.", t.id);
+            match t.scorecard() {
+                Some(card) if grader.is_none() => card.clone(),
+                _ => {
+                    if grader.is_none() {
+                        eprintln!("Session {} finished without a grade; grading it now.", t.id);
+                    }
+                    let design = design_of(ctx, &t)?;
+                    let card = super::grading::grade(ctx, design, &t.answers(), grader, llm)?;
+                    t.scorecards.push(card.clone());
+                    t.updated_at = super::now();
+                    transcript::save(&path, &t)?;
+                    card
+                }
             }
-            let design = design_of(ctx, &t)?;
-            let card = super::grading::grade(ctx, design, &t.answers(), grader, llm)?;
-            t.scorecards.push(card.clone());
-            t.updated_at = super::now();
-            transcript::save(&path, &t)?;
-            card
         }
         _ => match t.scorecard() {
             Some(card) => card.clone(),
