@@ -1,5 +1,7 @@
 //! `config.toml` in the data folder: grader, interviewer, session and stats settings. Missing file
-//! or keys take defaults; unknown keys are a configuration error (exit 2) naming the file and line.
+//! or keys take defaults; unknown keys, a file that cannot be read as UTF-8 text, an unknown grader
+//! `kind` and numbers out of range (NaN, negative, absurdly large) are configuration errors (exit
+//! 2) naming the file, so nothing downstream ever sees a value it cannot use.
 
 use std::path::Path;
 
@@ -107,17 +109,82 @@ impl Default for StatsConfig {
 impl Config {
     /// Read `path`; a missing file gives the defaults.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let hint = "fix config.toml, or see a commented template with `mockdesign config --init`";
+        let text = match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+                UsageError::new(format!("{} is not UTF-8 text", path.display())).with_hint(hint)
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))),
+            Err(e) => {
+                let what = if path.is_dir() { "it is a folder".to_string() } else { e.to_string() };
+                return Err(UsageError::new(format!("cannot read {}: {what}", path.display()))
+                    .with_hint(hint)
+                    .into());
+            }
         };
-        toml::from_str(&text).map_err(|e| {
+        let config: Self = toml::from_str(&text).map_err(|e| {
             let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].lines().count().max(1));
-            UsageError::new(format!("{}:{line}: {}", path.display(), e.message().trim()))
-                .with_hint("fix config.toml, or see a commented template with `mockdesign config --init`")
-                .into()
-        })
+            UsageError::new(format!("{}:{line}: {}", path.display(), e.message().trim())).with_hint(hint)
+        })?;
+        config.check().map_err(|problem| {
+            let line = problem
+                .key
+                .and_then(|key| text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')))
+                .map_or(String::new(), |n| format!(":{}", n + 1));
+            UsageError::new(format!("{}{line}: {}", path.display(), problem.message)).with_hint(hint)
+        })?;
+        Ok(config)
+    }
+
+    /// Every value in range: what `load` refuses otherwise.
+    fn check(&self) -> Result<(), Problem> {
+        let g = &self.grader;
+        let kind = g.kind.trim().to_ascii_lowercase();
+        if kind != "rubric" && kind != "llm" {
+            return Err(Problem::new(
+                Some("kind"),
+                format!("[grader] kind = \"{}\" is not a grader; use \"rubric\" or \"llm\"", g.kind),
+            ));
+        }
+        for (key, value, min_exclusive, max) in [
+            ("timeout_secs", g.timeout_secs, true, 86_400.0),
+            ("connect_timeout_secs", g.connect_timeout_secs, true, 86_400.0),
+            ("backoff_secs", g.backoff_secs, false, 60.0),
+            ("max_wait_secs", g.max_wait_secs, false, 600.0),
+        ] {
+            let low_ok = if min_exclusive { value > 0.0 } else { value >= 0.0 };
+            if !(value.is_finite() && low_ok && value <= max) {
+                let low = if min_exclusive { "more than 0" } else { "0" };
+                return Err(Problem::new(
+                    Some(key),
+                    format!("[grader] {key} = {value} must be a number of seconds from {low} to {max}"),
+                ));
+            }
+        }
+        if g.concurrency == 0 {
+            return Err(Problem::new(Some("concurrency"), "[grader] concurrency must be at least 1".into()));
+        }
+        if let Some(m) = self.session.minutes
+            && !(m.is_finite() && m > 0.0 && m <= 600.0)
+        {
+            return Err(Problem::new(
+                Some("minutes"),
+                format!("[session] minutes = {m} must be a number of minutes from more than 0 to 600"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A value out of range, and the key that holds it.
+struct Problem {
+    key: Option<&'static str>,
+    message: String,
+}
+
+impl Problem {
+    fn new(key: Option<&'static str>, message: String) -> Self {
+        Self { key, message }
     }
 }
 

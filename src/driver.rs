@@ -94,6 +94,8 @@ pub async fn run(
     // An LLM follow-up being written: the phase, the rubric's fallback, and the request.
     let mut pending: Option<PendingProbe> = None;
     let mut held: VecDeque<Input> = VecDeque::new();
+    // A save that fails never ends the interview: warned once, retried on every change.
+    let mut save_failed = false;
     loop {
         // Apply every queued event and its consequences before waiting again.
         while let Some(event) = queue.pop_front() {
@@ -105,7 +107,7 @@ pub async fn run(
                         timers.retain(|t| t.kind != timer.kind);
                         timers.push(timer);
                     }
-                    Effect::Save => shell.save(session.transcript())?,
+                    Effect::Save => save(shell, session.transcript(), &mut save_failed),
                     Effect::RequestProbe { phase, text } => {
                         let found = rubric_probe(session, phase, &text);
                         if let (Some(settings), Some(_)) = (interviewer, &found) {
@@ -175,6 +177,26 @@ pub async fn run(
                 });
             }
         }
+    }
+}
+
+/// Save through the shell. The first failure is shown as a warning; the session goes on with
+/// everything in memory, and every later change tries again (the command layer finds a fallback
+/// when the session ends).
+fn save(shell: &mut dyn Shell, transcript: &Transcript, failed: &mut bool) {
+    match shell.save(transcript) {
+        Ok(()) if *failed => {
+            *failed = false;
+            shell.show(&Message::Note("Saved again.".into()));
+        }
+        Err(e) if !*failed => {
+            *failed = true;
+            shell.show(&Message::Warning(format!(
+                "{e:#}. Keep going: your answers are kept in memory, saving is retried on every change, \
+                 and when the session ends you are told where they went."
+            )));
+        }
+        Ok(()) | Err(_) => {}
     }
 }
 
@@ -316,6 +338,54 @@ mod tests {
             shell.saves.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
         assert!(saved_draft_at.is_some(), "autosave wrote the draft before the interrupt");
         assert_eq!(shell.saves.last().unwrap().status, RunStatus::Quit);
+    }
+
+    /// A shell whose disk is full.
+    #[derive(Default)]
+    struct FullDisk {
+        inner: Fake,
+        attempts: usize,
+    }
+
+    impl Shell for FullDisk {
+        fn show(&mut self, message: &Message) {
+            self.inner.show(message);
+        }
+        fn status(&mut self, status: &Status) {
+            self.inner.status(status);
+        }
+        fn edit(&mut self, text: &str) -> Result<String, String> {
+            self.inner.edit(text)
+        }
+        fn save(&mut self, _transcript: &Transcript) -> anyhow::Result<()> {
+            self.attempts += 1;
+            anyhow::bail!("cannot save /data/sessions/x.json: No space left on device")
+        }
+        fn finish(&mut self) {}
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_save_does_not_end_the_interview() {
+        // Regression (issue 15, item 6): the first failed save ended the session with exit 1.
+        let mut s = session(45.0);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        for line in ["first answer", "/next", "more", "/next", "second phase", "/next"] {
+            tx.send(Input::Line(line.into())).unwrap();
+        }
+        tx.send(Input::Eof).unwrap();
+        let mut shell = FullDisk::default();
+        let outcome = run(&mut s, &mut rx, &mut shell, None).await.unwrap();
+        assert_eq!(outcome, Outcome::Finished, "the interview ran to its end");
+        let warnings = shell
+            .inner
+            .shown
+            .iter()
+            .filter(|m| matches!(m, Message::Warning(w) if w.contains("No space left")))
+            .count();
+        assert_eq!(warnings, 1, "warned once");
+        assert!(shell.attempts > 3, "retried on every change ({})", shell.attempts);
+        assert_eq!(s.transcript().phases[0].answer, "first answer", "kept in memory");
+        assert!(s.transcript().phases[1].answer.contains("second phase"));
     }
 
     #[tokio::test(start_paused = true)]

@@ -43,9 +43,15 @@ pub fn main_entry(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help/version to stdout and errors to stderr with its own codes (0 / 2).
+            // Help that cannot be written (a full disk, not a closed pipe) is a failure.
             let code = err.exit_code();
-            let _ = err.print();
-            return ExitCode::from(code as u8);
+            return match err.print() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let _ = writeln!(std::io::stderr(), "mockdesign: error: cannot write the output: {e}");
+                    ExitCode::from(exit::FAILED)
+                }
+                _ => ExitCode::from(code as u8),
+            };
         }
     };
     terminal::style::init(cli.global.no_color);

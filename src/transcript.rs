@@ -1,8 +1,15 @@
 //! The saved record of one session: one JSON file per session under `DATA/sessions/`.
 //!
 //! Invariants: a transcript is written atomically (temporary file in the same folder, fsync,
-//! rename), so a crash leaves the old or the new version, never half of one. A file that cannot be
-//! parsed, or that comes from a newer schema, is refused with a clear error and never overwritten.
+//! rename, fsync of the folder), so a crash or a power loss leaves the old or the new version,
+//! never half of one. A new session claims its id create-exclusive, so two sessions never share a
+//! file. A file that cannot be parsed, that comes from a newer schema, or whose structure is
+//! impossible (not the four phases in order, numbers that are not finite, a score outside 0–100) is
+//! refused with a clear error and never overwritten.
+//!
+//! One writer per session: a process that writes a session holds a [`SessionLock`], an advisory
+//! lock on `.<id>.lock` beside the transcript. The operating system releases it when the process
+//! dies (even by `kill -9`), so it never goes stale; a second writer is refused and told the pid.
 
 use std::fs;
 use std::io::Write;
@@ -272,6 +279,8 @@ pub enum TranscriptError {
     Newer { path: PathBuf, found: u32 },
     #[error("cannot save {}: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("session {id} is open in another mockdesign process{}; finish or quit it there first", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    Busy { id: String, pid: Option<u32> },
 }
 
 /// Load and check a transcript.
@@ -286,8 +295,53 @@ pub fn load(path: &Path) -> Result<Transcript, TranscriptError> {
     if schema > u64::from(SCHEMA_VERSION) {
         return Err(TranscriptError::Newer { path: path.to_path_buf(), found: schema as u32 });
     }
-    serde_json::from_value(value)
-        .map_err(|e| TranscriptError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })
+    let mut transcript: Transcript = serde_json::from_value(value)
+        .map_err(|e| TranscriptError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })?;
+    check(&mut transcript).map_err(|reason| TranscriptError::Corrupt { path: path.to_path_buf(), reason })?;
+    Ok(transcript)
+}
+
+/// The structure every reader relies on: the four phases once each, in order; finite, non-negative
+/// times; scores within 0–100. Never indexes blindly: an impossible file is refused, not used.
+fn check(t: &mut Transcript) -> Result<(), String> {
+    let phases: Vec<Phase> = t.phases.iter().map(|p| p.phase).collect();
+    if phases != Phase::ALL {
+        return Err(format!(
+            "its phases are [{}], not the four phases in order",
+            phases.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let time = |v: f64| v.is_finite() && (0.0..=1.0e7).contains(&v);
+    if !(t.minutes.is_finite() && t.minutes > 0.0 && t.minutes <= 1.0e5) {
+        return Err(format!("interview length {} is not a number of minutes", t.minutes));
+    }
+    let curveballs = t.phases.iter().filter_map(|p| p.curveball.as_ref().map(|c| c.at_secs));
+    if let Some(at) =
+        t.curveball_plan.as_ref().map(|c| c.at_secs).into_iter().chain(curveballs).find(|v| !time(*v))
+    {
+        return Err(format!("the curveball's time {at} is not a number of seconds"));
+    }
+    for p in &t.phases {
+        for (name, v) in
+            [("budget", p.budget_secs), ("time used", p.used_secs), ("overtime", p.overtime_secs)]
+        {
+            if !time(v) {
+                return Err(format!("{} {name} {v} is not a number of seconds", p.phase));
+            }
+        }
+    }
+    let score = |v: f64| v.is_finite() && (0.0..=100.0).contains(&v);
+    for card in &t.scorecards {
+        if !score(card.score) || card.phases.iter().any(|p| !score(p.score)) {
+            return Err(format!("a stored score ({}) is outside 0–100", card.score));
+        }
+        for v in card.phases.iter().flat_map(|p| &p.items) {
+            if !(v.credit.is_finite() && (0.0..=1.0).contains(&v.credit)) {
+                return Err(format!("item {} has credit {} (outside 0–1)", v.id, v.credit));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Write `transcript` to `path` atomically: temporary file in the same folder, fsync, rename.
@@ -302,7 +356,123 @@ pub fn save(path: &Path, transcript: &Transcript) -> Result<(), TranscriptError>
     tmp.write_all(b"\n").map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
     tmp.persist(path).map_err(|e| write_err(e.error))?;
-    Ok(())
+    sync_dir(dir).map_err(write_err)
+}
+
+/// Write a new transcript at `path`, failing with `AlreadyExists` (as the source of a `Write`
+/// error) when a file is already there: how a new session claims its id.
+pub fn create_new(path: &Path, transcript: &Transcript) -> Result<(), TranscriptError> {
+    let write_err = |source: std::io::Error| TranscriptError::Write { path: path.to_path_buf(), source };
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    fs::create_dir_all(dir).map_err(write_err)?;
+    let json = serde_json::to_vec_pretty(transcript).map_err(|e| write_err(std::io::Error::other(e)))?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(".tmp-").suffix(".json").tempfile_in(dir).map_err(write_err)?;
+    tmp.write_all(&json).map_err(write_err)?;
+    tmp.write_all(b"\n").map_err(write_err)?;
+    tmp.as_file().sync_all().map_err(write_err)?;
+    tmp.persist_noclobber(path).map_err(|e| write_err(e.error))?;
+    sync_dir(dir).map_err(write_err)
+}
+
+/// Make a rename in `dir` durable: without this a power loss can bring back the old file.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Where a transcript ended up when the session ended.
+#[derive(Debug)]
+pub enum Stored {
+    /// At its own path.
+    Saved,
+    /// Its own path failed; a copy was written to `path` in the temporary folder.
+    Fallback { path: PathBuf, error: TranscriptError },
+    /// Nothing could be written anywhere.
+    Unsaved(TranscriptError),
+}
+
+/// Save `transcript` at `path`, or else to `mockdesign-<id>.json` in the temporary folder.
+pub fn save_or_fallback(path: &Path, transcript: &Transcript) -> Stored {
+    match save(path, transcript) {
+        Ok(()) => Stored::Saved,
+        Err(error) => {
+            let fallback = std::env::temp_dir().join(format!("mockdesign-{}.json", transcript.id));
+            match save(&fallback, transcript) {
+                Ok(()) => Stored::Fallback { path: fallback, error },
+                Err(_) => Stored::Unsaved(error),
+            }
+        }
+    }
+}
+
+/// The one writer of a session; see the module docs. Dropping it removes the lock file and
+/// releases the lock (so does the process dying).
+#[derive(Debug)]
+pub struct SessionLock {
+    file: fs::File,
+    path: PathBuf,
+}
+
+/// The lock file of the transcript at `transcript`: `.<stem>.lock` in the same folder.
+pub fn lock_path(transcript: &Path) -> PathBuf {
+    let stem = transcript.file_stem().and_then(|s| s.to_str()).unwrap_or("session");
+    transcript.with_file_name(format!(".{stem}.lock"))
+}
+
+impl SessionLock {
+    /// Become the one writer of the session whose transcript is (or will be) at `transcript`, or
+    /// learn which process is.
+    pub fn acquire(transcript: &Path) -> Result<Self, TranscriptError> {
+        let path = lock_path(transcript);
+        let id = transcript.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let io_err = |source: std::io::Error| TranscriptError::Write { path: path.clone(), source };
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err)?;
+        }
+        for _ in 0..10 {
+            let mut file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io_err)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    let mut text = String::new();
+                    let _ = std::io::Read::read_to_string(&mut file, &mut text);
+                    return Err(TranscriptError::Busy { id, pid: text.trim().parse().ok() });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(io_err(e)),
+            }
+            // The previous holder removes the file as it lets go: if the file we locked is no
+            // longer the one at `path`, lock the new one instead.
+            if !same_file(&file, &path) {
+                continue;
+            }
+            file.set_len(0).map_err(io_err)?;
+            write!(file, "{}", std::process::id()).map_err(io_err)?;
+            return Ok(Self { file, path });
+        }
+        Err(TranscriptError::Busy { id, pid: None })
+    }
+}
+
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+impl Drop for SessionLock {
+    fn drop(&mut self) {
+        // Remove while still holding the lock, so nobody locks a file that is about to vanish.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
 }
 
 /// The transcript files in `sessions_dir`, newest first (ids sort by start time).
@@ -371,5 +541,45 @@ pub fn resolve(sessions_dir: &Path, which: Option<&str>) -> anyhow::Result<PathB
         n => Err(UsageError::new(format!("'{which}' matches {n} sessions"))
             .with_hint("give more of the id (see `mockdesign history`)")
             .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_writer_is_refused_with_the_holders_pid() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions/20260101-000000-whatsapp.json");
+        let first = SessionLock::acquire(&path).unwrap();
+        let err = SessionLock::acquire(&path).unwrap_err();
+        let pid = std::process::id();
+        assert!(matches!(err, TranscriptError::Busy { pid: Some(p), .. } if p == pid), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "session 20260101-000000-whatsapp is open in another mockdesign process (pid {pid}); finish or quit it there first"
+            )
+        );
+        drop(first);
+        assert!(!lock_path(&path).exists(), "the lock file goes with the lock");
+        let again = SessionLock::acquire(&path).unwrap();
+        drop(again);
+    }
+
+    #[test]
+    fn create_new_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        let design = crate::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
+        let t = Transcript::begin(&design, "a".into(), DateTime::UNIX_EPOCH, 45.0);
+        create_new(&path, &t).unwrap();
+        let err = create_new(&path, &t).unwrap_err();
+        assert!(
+            matches!(&err, TranscriptError::Write { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists),
+            "{err:?}"
+        );
+        assert_eq!(load(&path).unwrap(), t);
     }
 }

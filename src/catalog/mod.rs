@@ -254,7 +254,14 @@ impl Catalog {
         for rubric_path in files {
             match load_user_design(&rubric_path, prompts_dir) {
                 Ok(design) => catalog.insert(design),
-                Err(e) => catalog.warnings.push(format!("skipped your design: {e}")),
+                Err(e) => {
+                    // A broken file that shadows a built-in leaves the built-in in place.
+                    let stem = rubric_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+                    let builtin = catalog.entries.iter().any(|en| en.header.builtin && en.header.id == stem);
+                    let instead =
+                        if builtin { format!("; using the built-in {stem}") } else { String::new() };
+                    catalog.warnings.push(format!("skipped your design: {e}{instead}"));
+                }
             }
         }
         catalog
@@ -323,6 +330,27 @@ fn load_user_design(rubric_path: &Path, prompts_dir: &Path) -> Result<Design, Ca
     let prompt_path = prompts_dir.join(format!("{stem}.md"));
     let rubric_name = rubric_path.display().to_string();
     let rubric = Rubric::parse(&toml, &rubric_name)?;
+    // A rubric that parses but that `validate` fails (no items, zero weights, duplicate ids, an
+    // impossible budget, …) would grade nonsense: it is refused here, with its first problem.
+    let errors: Vec<validate::Problem> = validate::check_rubric(&rubric, &rubric_name, Some(&toml), None)
+        .into_iter()
+        .filter(validate::Problem::is_error)
+        .collect();
+    if let Some(first) = errors.first() {
+        let more = match errors.len() {
+            1 => String::new(),
+            n => format!(" (and {} more; `mockdesign validate {rubric_name}` lists them)", n - 1),
+        };
+        return Err(CatalogError::Invalid {
+            file: rubric_name.clone(),
+            message: format!(
+                "{}{}{}{more}",
+                first.line.map_or_else(String::new, |l| format!("line {l}: ")),
+                first.subject.as_ref().map_or_else(String::new, |s| format!("{s}: ")),
+                first.message
+            ),
+        });
+    }
     // A user rubric without its own prompt may reuse a built-in prompt of the same id.
     let prompt = if prompt_path.exists() {
         Prompt::parse(&read(&prompt_path)?, &prompt_path.display().to_string())?

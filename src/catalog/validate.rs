@@ -283,7 +283,9 @@ pub fn check_rubric(
                 e.min, e.max
             )));
         }
-        if item.concepts.len() < MIN_CONCEPTS {
+        if item.concepts.is_empty() {
+            push(p("has no concepts, so nothing can ever match it; give at least 4 phrasings".into()));
+        } else if item.concepts.len() < MIN_CONCEPTS {
             push(
                 p(format!(
                     "only {} concept(s); give at least {MIN_CONCEPTS}, plain-language phrasings beside the jargon",

@@ -39,6 +39,9 @@ pub fn run(
         }
         super::print(&text)?;
     }
+    if super::grading::was_interrupted(&card) {
+        return Err(crate::error::Interrupted.into());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

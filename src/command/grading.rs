@@ -101,6 +101,28 @@ fn spinner(settings: &LlmSettings) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// The warning on the rubric grade that stands in for an LLM grade cancelled by a signal.
+pub const INTERRUPTED_GRADE: &str =
+    "the LLM grade was interrupted; this is the rubric grader's grade (regrade with `review --grader llm`)";
+
+/// Whether `card` stands in for an LLM grade that a signal cancelled (the command then exits 130).
+pub fn was_interrupted(card: &Scorecard) -> bool {
+    card.warnings.iter().any(|w| w == INTERRUPTED_GRADE)
+}
+
+/// The first of Ctrl-C, SIGTERM and SIGHUP.
+async fn any_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+        _ = hup.recv() => {}
+    }
+}
+
 fn grade_llm(ctx: &Ctx, settings: &LlmSettings, design: &Design, answers: &Answers) -> Result<Scorecard> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let bar = spinner(settings);
@@ -111,13 +133,24 @@ fn grade_llm(ctx: &Ctx, settings: &LlmSettings, design: &Design, answers: &Answe
         }
     };
     let cache = settings.cache.then(|| ctx.paths.cache());
-    let result = runtime.block_on(llm::grade(settings, design, answers, cache.as_deref(), &progress));
+    // Ctrl-C, SIGTERM or SIGHUP cancel the requests: the rubric grade stands in, marked as such.
+    let result = runtime.block_on(async {
+        tokio::select! {
+            r = llm::grade(settings, design, answers, cache.as_deref(), &progress) => Some(r),
+            () = any_signal() => None,
+        }
+    });
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     Ok(match result {
-        Ok(card) => card,
-        Err(fallback) => {
+        Some(Ok(card)) => card,
+        None => {
+            let mut card = RubricGrader.grade(design, answers);
+            card.warnings.push(INTERRUPTED_GRADE.to_string());
+            card
+        }
+        Some(Err(fallback)) => {
             for reason in &fallback.reasons {
                 eprintln!("mockdesign: warning: {reason}");
             }

@@ -1,5 +1,7 @@
 //! `mockdesign resume [SESSION]`: continue an interrupted session at the phase where it stopped,
-//! with the time that was left. Without an argument, the newest unfinished session.
+//! with the time that was left. Without an argument, the newest unfinished session. A session that
+//! finished without a grade (the process died or was interrupted while grading) is graded now.
+//! Only one process writes a session at a time: one that is open elsewhere is refused.
 
 use std::process::ExitCode;
 
@@ -20,13 +22,18 @@ pub fn run(ctx: &Ctx, which: Option<&str>, grader: Option<GraderKind>, llm: &Llm
             for w in warnings {
                 eprintln!("mockdesign: warning: {w}");
             }
-            all.into_iter().find(|(_, t)| t.status != Status::Finished).map(|(p, _)| p).ok_or_else(|| {
+            all.into_iter().find(|(_, t)| resumable(t)).map(|(p, _)| p).ok_or_else(|| {
                 UsageError::new("no unfinished session to resume")
                     .with_hint("start a new one with `mockdesign whatsapp`, or see `mockdesign history`")
             })?
         }
     };
+    let lock = transcript::SessionLock::acquire(&path)?;
     let t = transcript::load(&path)?;
+    if t.status == Status::Finished && t.scorecards.is_empty() {
+        eprintln!("Session {} finished without a grade; grading it now.", t.id);
+        return super::start::finish(ctx, t, &path, &lock, grader, llm, None);
+    }
     if t.status == Status::Finished {
         return Err(UsageError::new(format!("session {} is already finished", t.id))
             .with_hint(format!("see it with `mockdesign review {}`", t.id))
@@ -34,5 +41,10 @@ pub fn run(ctx: &Ctx, which: Option<&str>, grader: Option<GraderKind>, llm: &Llm
     }
     let design = ctx.design(&t.design)?;
     let session = Session::resume(design, t).map_err(UsageError::new)?;
-    super::start::run_session(ctx, session, &path, grader, llm)
+    super::start::run_session(ctx, session, &path, &lock, grader, llm)
+}
+
+/// Unfinished, or finished without a grade.
+fn resumable(t: &transcript::Transcript) -> bool {
+    t.status != Status::Finished || t.scorecards.is_empty()
 }

@@ -3,14 +3,22 @@
 //! how the model answer puts each item missed or only named (`--side-by-side`: every item, your
 //! evidence next to the model passage).
 //!
-//! `--grader` regrades and appends the new grade to the transcript (saved atomically). Without it
-//! nothing is written: a session with no stored grade yet is graded on the spot with the rubric
-//! grader, with a warning, and not saved. A corrupt or newer-schema transcript is refused (exit 1)
-//! and left untouched.
+//! `--grader` regrades and appends the new grade to the transcript (saved atomically). A session
+//! that finished without a grade (the process died or was interrupted while grading) is graded now
+//! with the configured grader and saved. Otherwise nothing is written: an unfinished session is
+//! graded on the spot with the rubric grader, with a warning, and not saved. Writing takes the
+//! session's lock, so a session open in another process is not written behind its back. A corrupt
+//! or newer-schema transcript is refused (exit 1) and left untouched.
+//!
+//! Stored text is shown with its control characters escaped: a transcript can hold anything that
+//! was typed or pasted, and replaying an escape sequence could clear the screen or set the
+//! clipboard.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::Ctx;
 use crate::catalog::Design;
@@ -19,7 +27,7 @@ use crate::grade::rubric::RubricGrader;
 use crate::grade::{Grader, Scorecard};
 use crate::terminal::model_answer;
 use crate::terminal::scorecard::{self, RenderOpts};
-use crate::transcript::{self, Transcript};
+use crate::transcript::{self, Status, Transcript};
 
 /// Added to a grade made on the spot for a session that has none stored.
 pub const UNSAVED_GRADE: &str = "this session has no stored grade yet (it was not finished); graded now with the rubric grader, not saved";
@@ -35,53 +43,113 @@ pub fn run(
 ) -> Result<ExitCode> {
     let path = transcript::resolve(&ctx.paths.sessions(), session)?;
     let mut t = transcript::load(&path)?;
-    let card = match grader {
-        Some(kind) => {
-            let design = design_of(ctx, &t)?;
-            let card = super::grading::grade(ctx, design, &t.answers(), Some(kind), llm)?;
-            t.scorecards.push(card.clone());
-            t.updated_at = super::now();
-            transcript::save(&path, &t)?;
-            card
+    let finished_ungraded = t.status == Status::Finished && t.scorecards.is_empty() && !t.self_score;
+    // Only a writer may grade and save; a session open elsewhere is graded on the spot instead.
+    let lock = match grader {
+        Some(_) => Some(transcript::SessionLock::acquire(&path)?),
+        None if finished_ungraded => transcript::SessionLock::acquire(&path).ok(),
+        None => None,
+    };
+    let card = match &lock {
+        Some(_) => {
+            // Reread under the lock: the file may have changed since it was first read.
+            t = transcript::load(&path)?;
+            match t.scorecard() {
+                Some(card) if grader.is_none() => card.clone(),
+                _ => {
+                    if grader.is_none() {
+                        eprintln!("Session {} finished without a grade; grading it now.", t.id);
+                    }
+                    let design = design_of(ctx, &t)?;
+                    let card = super::grading::grade(ctx, design, &t.answers(), grader, llm)?;
+                    t.scorecards.push(card.clone());
+                    t.updated_at = super::now();
+                    transcript::save(&path, &t)?;
+                    card
+                }
+            }
         }
-        None => match t.scorecard() {
+        _ => match t.scorecard() {
             Some(card) => card.clone(),
             None => unsaved_grade(design_of(ctx, &t)?, &t),
         },
     };
-    if json {
-        super::print(&format!("{}\n", serde_json::to_string_pretty(&card)?))?;
-        return Ok(ExitCode::SUCCESS);
+    drop(lock);
+    let interrupted = super::grading::was_interrupted(&card);
+    let text = show(ctx, &t, &card, json, format, side_by_side)?;
+    super::print(&text)?;
+    if interrupted {
+        eprintln!("\nInterrupted: the LLM grade was cancelled and the rubric grade was saved.");
+        return Err(crate::error::Interrupted.into());
     }
-    let design = design_of(ctx, &t)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The review as text, Markdown or JSON, with the stored text's control characters escaped.
+fn show(
+    ctx: &Ctx,
+    t: &Transcript,
+    card: &Scorecard,
+    json: bool,
+    format: Option<ReviewFormat>,
+    side_by_side: bool,
+) -> Result<String> {
+    if json {
+        return Ok(format!("{}\n", serde_json::to_string_pretty(card)?));
+    }
+    let (t, card) = (&escape_controls(t), &escape_controls(card));
+    let design = design_of(ctx, t)?;
     let answer = super::study::answer_for_grade(ctx, design);
     let mut text = match format {
         Some(ReviewFormat::Md) => {
             format!(
                 "{}\n{}",
-                scorecard::transcript_markdown(&t),
-                scorecard::render_markdown(&card, design, Some(&t))
+                scorecard::transcript_markdown(t),
+                scorecard::render_markdown(card, design, Some(t))
             )
         }
         Some(ReviewFormat::Text) | None => {
             let opts = RenderOpts::for_stdout();
-            let session = scorecard::transcript_markdown(&t);
+            let session = scorecard::transcript_markdown(t);
             let session = if opts.color { scorecard::styled(&session, opts.width) } else { session };
-            format!("{session}\n{}", scorecard::render(&card, design, Some(&t), opts))
+            format!("{session}\n{}", scorecard::render(card, design, Some(t), opts))
         }
     };
     if let Some(answer) = &answer {
         text.push_str(&match (format, side_by_side) {
             (Some(ReviewFormat::Md), false) => {
-                model_answer::strong_answers_markdown(&card, design, answer, None)
+                model_answer::strong_answers_markdown(card, design, answer, None)
             }
-            (Some(ReviewFormat::Md), true) => model_answer::side_by_side_markdown(&card, design, answer),
-            (_, false) => model_answer::strong_answers(&card, design, answer, None, RenderOpts::for_stdout()),
-            (_, true) => model_answer::side_by_side(&card, design, answer, RenderOpts::for_stdout().width),
+            (Some(ReviewFormat::Md), true) => model_answer::side_by_side_markdown(card, design, answer),
+            (_, false) => model_answer::strong_answers(card, design, answer, None, RenderOpts::for_stdout()),
+            (_, true) => model_answer::side_by_side(card, design, answer, RenderOpts::for_stdout().width),
         });
     }
-    super::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(text)
+}
+
+/// A copy of `value` whose strings have their control characters (other than newline and tab)
+/// written as visible escapes such as `\u{1b}`.
+pub fn escape_controls<T: Serialize + DeserializeOwned + Clone>(value: &T) -> T {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) if s.chars().any(is_unsafe) => {
+                *s = s
+                    .chars()
+                    .map(|c| if is_unsafe(c) { c.escape_default().to_string() } else { c.to_string() })
+                    .collect();
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(map) => map.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    fn is_unsafe(c: char) -> bool {
+        c.is_control() && c != '\n' && c != '\t'
+    }
+    let Ok(mut v) = serde_json::to_value(value) else { return value.clone() };
+    walk(&mut v);
+    serde_json::from_value(v).unwrap_or_else(|_| value.clone())
 }
 
 /// The rubric grader's grade of a session that has none stored, marked as not saved.

@@ -18,6 +18,8 @@ use crate::transcript;
 
 pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
     let path = transcript::resolve(&ctx.paths.sessions(), session)?;
+    // The one writer of this session while the checklist is walked.
+    let _lock = transcript::SessionLock::acquire(&path)?;
     let mut t = transcript::load(&path)?;
     let design = ctx.design(&t.design)?;
     let stdin = std::io::stdin();

@@ -3,6 +3,8 @@
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use tokio::sync::mpsc;
@@ -15,20 +17,34 @@ use super::render::message_markdown;
 
 /// Read standard input line by line on a thread, forwarding each line; `Eof` at the end. Lines
 /// still unread by the session stay in the channel for whatever reads next (the checklist).
-pub fn spawn_stdin_lines(tx: mpsc::UnboundedSender<Input>) {
+///
+/// Bytes that are not UTF-8 are replaced (with one warning), never taken for the end of input.
+/// The returned flag is set once the input has ended, before `Eof` is sent.
+pub fn spawn_stdin_lines(tx: mpsc::UnboundedSender<Input>) -> Arc<AtomicBool> {
+    let ended = Arc::new(AtomicBool::new(false));
+    let flag = ended.clone();
     thread::spawn(move || {
         let stdin = std::io::stdin();
         let mut lock = stdin.lock();
-        let mut buf = String::new();
+        let mut buf = Vec::new();
+        let mut warned = false;
         loop {
             buf.clear();
-            match lock.read_line(&mut buf) {
+            match lock.read_until(b'\n', &mut buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Ok(0) | Err(_) => {
+                    flag.store(true, Ordering::SeqCst);
                     let _ = tx.send(Input::Eof);
                     return;
                 }
                 Ok(_) => {
-                    let line = buf.trim_end_matches(['\n', '\r']).to_string();
+                    let (line, lossy) = decode_line(&buf);
+                    if lossy && !warned {
+                        warned = true;
+                        eprintln!(
+                            "mockdesign: warning: standard input is not valid UTF-8; the bytes that are not were replaced with \u{fffd}"
+                        );
+                    }
                     if tx.send(Input::Line(line)).is_err() {
                         return;
                     }
@@ -36,19 +52,37 @@ pub fn spawn_stdin_lines(tx: mpsc::UnboundedSender<Input>) {
             }
         }
     });
+    ended
+}
+
+/// One line of input without its line ending, and whether bytes that are not UTF-8 were replaced.
+pub fn decode_line(bytes: &[u8]) -> (String, bool) {
+    let text = String::from_utf8_lossy(bytes);
+    let lossy = matches!(text, std::borrow::Cow::Owned(_));
+    (text.trim_end_matches(['\n', '\r']).to_string(), lossy)
 }
 
 /// A `BufRead` over the remaining lines of an input channel (blocking), for the checklist walk.
+/// Call it off the async runtime (`spawn_blocking`) so signals keep arriving: an
+/// `Input::Interrupt` is an error wrapping [`Interrupted`](crate::error::Interrupted).
 pub struct ChannelLines {
     rx: mpsc::UnboundedReceiver<Input>,
     buf: Vec<u8>,
     pos: usize,
+    /// Set once standard input has ended (the session may have taken its `Eof` already).
+    ended: Arc<AtomicBool>,
+    interrupted: bool,
 }
 
 impl ChannelLines {
-    pub fn new(rx: mpsc::UnboundedReceiver<Input>) -> Self {
-        Self { rx, buf: Vec::new(), pos: 0 }
+    pub fn new(rx: mpsc::UnboundedReceiver<Input>, ended: Arc<AtomicBool>) -> Self {
+        Self { rx, buf: Vec::new(), pos: 0, ended, interrupted: false }
     }
+}
+
+/// Whether an I/O error is the checklist being interrupted by a signal.
+pub fn is_interrupt(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<crate::error::Interrupted>())
 }
 
 impl std::io::Read for ChannelLines {
@@ -64,13 +98,23 @@ impl std::io::Read for ChannelLines {
 impl BufRead for ChannelLines {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         while self.pos >= self.buf.len() {
-            match self.rx.blocking_recv() {
+            if self.interrupted {
+                return Err(std::io::Error::other(crate::error::Interrupted));
+            }
+            let next = match self.rx.try_recv() {
+                Ok(input) => Some(input),
+                Err(mpsc::error::TryRecvError::Empty) if self.ended.load(Ordering::SeqCst) => None,
+                Err(mpsc::error::TryRecvError::Empty) => self.rx.blocking_recv(),
+                Err(mpsc::error::TryRecvError::Disconnected) => None,
+            };
+            match next {
                 Some(Input::Line(line)) => {
                     self.buf = format!("{line}\n").into_bytes();
                     self.pos = 0;
                 }
                 Some(Input::Draft(_)) => {}
-                Some(Input::Eof | Input::Interrupt) | None => return Ok(&[]),
+                Some(Input::Interrupt) => self.interrupted = true,
+                Some(Input::Eof) | None => return Ok(&[]),
             }
         }
         Ok(&self.buf[self.pos..])

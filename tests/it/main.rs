@@ -11,6 +11,7 @@ mod common;
 mod architecture;
 mod calibration;
 mod catalog;
+mod faults;
 mod grade;
 mod llm;
 mod progress;
