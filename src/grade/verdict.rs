@@ -6,7 +6,8 @@
 //!   one decimal; overall is the same over every counted item, minus the hint cost. Items a
 //!   self-scorer skipped are not counted (left out of both sums).
 //! - **Hints.** Each hint used costs [`HINT_COST`] points off the overall score, at most
-//!   [`HINT_CAP`] in all; the score never goes below 0.
+//!   [`HINT_CAP`] in all; the score never goes below 0. A hint costs at least the share of the score
+//!   of the item it makes easy, so asking never pays.
 //! - **Verdict bands.** `strong hire` ≥ 80, `hire` ≥ 60, `lean no hire` ≥ 40, `no hire` below.
 //!   A strong hire must also show at least the senior level; otherwise it is a hire.
 //! - **Level shown**, from the share of each level's weight earned: `staff` when core ≥ 70 %,
@@ -21,10 +22,13 @@ use crate::catalog::{Design, Item, Level, Phase};
 
 use super::{ItemVerdict, PhaseScore, Scorecard};
 
-/// Points off the overall score per hint used.
-pub const HINT_COST: f64 = 2.0;
-/// The most the hints can cost in all.
-pub const HINT_CAP: f64 = 10.0;
+/// Points off the overall score per hint used. The rule: a hint costs at least the share of the
+/// score of the item it makes easy. A hint points at about one item, and no built-in item carries
+/// more than 5.5% of its rubric's weight (checked by a test over every design), so asking for a
+/// hint never pays for itself.
+pub const HINT_COST: f64 = 6.0;
+/// The most the hints can cost in all (five hints).
+pub const HINT_CAP: f64 = 30.0;
 
 /// Verdict thresholds on the overall score (strong hire, hire, lean no hire).
 pub const STRONG_HIRE: f64 = 80.0;

@@ -302,3 +302,22 @@ fn calibration_holds_for_every_core_design() {
     }
     assert!(failures.is_empty(), "{table}\n{}", failures.join("\n"));
 }
+
+/// A hint costs at least the share of the score of the item it makes easy (README): no built-in
+/// item may carry more of its rubric's weight than a hint costs.
+#[test]
+fn no_item_is_worth_more_than_the_hint_that_unlocks_it() {
+    let catalog = Catalog::builtin();
+    for design in catalog.designs() {
+        let total: u32 = design.rubric.items.iter().map(|i| i.weight).sum();
+        for item in &design.rubric.items {
+            let share = f64::from(item.weight) * 100.0 / f64::from(total);
+            assert!(
+                share <= mockdesign::grade::verdict::HINT_COST,
+                "{}: {} carries {share:.1}% of the weight, more than a hint costs",
+                design.id(),
+                item.id
+            );
+        }
+    }
+}

@@ -427,7 +427,7 @@ fn scores_follow_weights_credits_and_hints() {
     assert!((card.score - 75.0).abs() < 1e-9, "{}", card.score);
     answers.hints_used = 2;
     let card = RubricGrader.grade(&d, &answers);
-    assert!((card.score - 71.0).abs() < 1e-9, "{}", card.score);
+    assert!((card.score - (75.0 - 2.0 * crate::grade::verdict::HINT_COST)).abs() < 1e-9, "{}", card.score);
     assert!(card.warnings.iter().any(|w| w.contains("2 hints used")));
 }
 
