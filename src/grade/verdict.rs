@@ -181,9 +181,9 @@ mod tests {
     }
 
     #[test]
-    fn hints_cost_two_points_each_up_to_ten() {
+    fn hints_cost_six_points_each_up_to_thirty() {
         assert!((hint_penalty(0) - 0.0).abs() < f64::EPSILON);
-        assert!((hint_penalty(3) - 6.0).abs() < f64::EPSILON);
+        assert!((hint_penalty(3) - 18.0).abs() < f64::EPSILON);
         assert!((hint_penalty(40) - HINT_CAP).abs() < f64::EPSILON);
     }
 
