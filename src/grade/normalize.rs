@@ -37,9 +37,11 @@ pub fn stem_in_place(s: &mut String) {
     } else if s.ends_with("ed") && !s.ends_with("eed") && has_vowel(&s[..s.len() - 2]) && s.len() - 2 >= 3 {
         s.truncate(s.len() - 2);
         undouble(s);
+        undouble_ell(s);
     } else if s.ends_with("ing") && s.len() - 3 >= 3 && has_vowel(&s[..s.len() - 3]) {
         s.truncate(s.len() - 3);
         undouble(s);
+        undouble_ell(s);
     }
     // 3. Derivations that rubric phrasings and answers mix freely.
     if s.ends_with("ization") {
@@ -76,6 +78,14 @@ pub fn stem_in_place(s: &mut String) {
 
 fn has_vowel(s: &str) -> bool {
     s.bytes().any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+}
+
+/// British doubling before a suffix: `cancelled` → `cancel`, `modelling` → `model` (but `spelled`
+/// keeps `spell`: only stems of six letters or more).
+fn undouble_ell(s: &mut String) {
+    if s.len() >= 6 && s.ends_with("ell") {
+        s.pop();
+    }
 }
 
 /// `dropp` → `drop`, but `poll`, `pass` and `buzz` keep their doubles.
@@ -285,6 +295,8 @@ mod tests {
 
     #[test]
     fn word_forms_fold_together() {
+        all_same(&["cancel", "cancelled", "cancelling", "cancels"]);
+        all_same(&["model", "modelled", "modelling"]);
         all_same(&["retry", "retries", "retried", "retrying"]);
         all_same(&["shard", "shards", "sharded", "sharding"]);
         all_same(&["queue", "queues", "queued", "queueing", "queuing"]);

@@ -327,7 +327,7 @@ const ANALYTICS_PIPELINE: Table = &[
 ];
 
 #[test]
-#[ignore = "against content-b's facts in main: un-ignore after merging this branch"]
+
 fn analytics_pipeline_questions_get_the_right_fact() {
     check("analytics-pipeline", ANALYTICS_PIPELINE);
     asks_items_are_answerable(
@@ -369,7 +369,7 @@ const AUTH_SERVICE: Table = &[
 ];
 
 #[test]
-#[ignore = "against content-b's facts in main: un-ignore after merging this branch"]
+
 fn auth_service_questions_get_the_right_fact() {
     check("auth-service", AUTH_SERVICE);
     asks_items_are_answerable(
@@ -408,7 +408,7 @@ const BOOKING_SYSTEM: Table = &[
 ];
 
 #[test]
-#[ignore = "against content-b's facts in main: un-ignore after merging this branch"]
+
 fn booking_system_questions_get_the_right_fact() {
     check("booking-system", BOOKING_SYSTEM);
     asks_items_are_answerable(
@@ -446,7 +446,7 @@ const NOTIFICATION_SYSTEM: Table = &[
 ];
 
 #[test]
-#[ignore = "against content-b's facts in main: un-ignore after merging this branch"]
+
 fn notification_system_questions_get_the_right_fact() {
     check("notification-system", NOTIFICATION_SYSTEM);
     asks_items_are_answerable(
@@ -485,7 +485,7 @@ const ORDER_PROCESSING: Table = &[
 ];
 
 #[test]
-#[ignore = "against content-b's facts in main: un-ignore after merging this branch"]
+
 fn order_processing_questions_get_the_right_fact() {
     check("order-processing", ORDER_PROCESSING);
     asks_items_are_answerable(
