@@ -135,6 +135,8 @@ pub struct CompiledRubric {
     pub(super) items: Vec<CItem>,
     /// Adjacent content-word pairs of what the interviewer says.
     pub(super) echo: FastSet<(u64, u64)>,
+    /// For each support id, the items it supports (so a paraphrase is found in one pass).
+    pub(super) supports: FastMap<u32, Vec<u32>>,
 }
 
 /// A hash of everything in a design that grading depends on.
@@ -183,6 +185,7 @@ impl CompiledRubric {
             triggers: FastMap::default(),
             items: Vec::new(),
             echo: FastSet::default(),
+            supports: FastMap::default(),
         };
         for t in &lex.triggers {
             let keys: Vec<u64> = t.stems.iter().map(|s| stem_key(s)).collect();
@@ -279,6 +282,11 @@ impl CompiledRubric {
                 .collect();
             names.sort_unstable();
             c.items.push(CItem { concepts, support, names, asking: rewards_asking(item) });
+        }
+        for (i, item) in c.items.iter().enumerate() {
+            for &id in &item.support {
+                c.supports.entry(id).or_default().push(i as u32);
+            }
         }
         let mut said: Vec<&str> = vec![design.prompt.scenario.as_str()];
         for p in design.prompt.phases.values() {

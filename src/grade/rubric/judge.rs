@@ -74,10 +74,16 @@ impl CompiledRubric {
                 }
             }
         }
-        items.iter().map(|&i| self.judge_item(a, &rubric[i], i, &occs[i], &owner)).collect()
+        let ctx = Context::new(self, a, &owner);
+        let described = ctx.paraphrases(self, a, items);
+        items
+            .iter()
+            .zip(described)
+            .map(|(&i, d)| self.judge_item(a, &rubric[i], i, &occs[i], &ctx, d))
+            .collect()
     }
 
-    fn strength(&self, a: &Analysis<'_>, index: usize, o: &Occurrence, owner: &[u32]) -> Strength {
+    fn strength(&self, a: &Analysis<'_>, index: usize, o: &Occurrence, ctx: &Context) -> Strength {
         let unit = &a.units[o.unit as usize];
         if o.rejected {
             return Strength::Rejected;
@@ -89,7 +95,7 @@ impl CompiledRubric {
             Kind::Question => return Strength::Asked,
             Kind::Text => {}
         }
-        if self.support(a, index, o.unit, owner) >= SUPPORT_MIN {
+        if self.support(a, index, o.unit, ctx) >= SUPPORT_MIN {
             Strength::Explained
         } else {
             Strength::Named
@@ -99,12 +105,7 @@ impl CompiledRubric {
     /// Distinct support words of item `index` around `unit` (it and its neighbours in the block):
     /// 0 unless one of them is a word of the item's text, why or mechanism rather than another of
     /// its names.
-    fn support(&self, a: &Analysis<'_>, index: usize, unit: u32, owner: &[u32]) -> usize {
-        self.support_ids(a, index, unit, owner).len()
-    }
-
-    /// The distinct support words counted by [`Self::support`] (none unless one describes).
-    fn support_ids(&self, a: &Analysis<'_>, index: usize, unit: u32, owner: &[u32]) -> Vec<u32> {
+    fn support(&self, a: &Analysis<'_>, index: usize, unit: u32, ctx: &Context) -> usize {
         let item = &self.items[index];
         let block = a.units[unit as usize].block;
         let lo = unit.saturating_sub(1);
@@ -116,7 +117,7 @@ impl CompiledRubric {
             if un.block != block || un.kind == Kind::Heading || un.echo {
                 continue;
             }
-            for (id, _) in Self::words_of(a, un.toks.clone(), owner) {
+            for &id in ctx.words(u) {
                 if found.contains(&id) {
                     continue;
                 }
@@ -128,50 +129,7 @@ impl CompiledRubric {
                 }
             }
         }
-        if described { found } else { Vec::new() }
-    }
-
-    /// Distinct words of item `index`'s text, why and mechanism in `unit` alone, outside every
-    /// concept's name and every rejected scope.
-    /// The ids said in `range`, outside every concept's name and every rejected scope: a
-    /// thesaurus phrase or joined compound once (not also its words), else each word.
-    fn words_of(a: &Analysis<'_>, range: std::ops::Range<u32>, owner: &[u32]) -> Vec<(u32, u32)> {
-        let mut out = Vec::new();
-        let mut k = range.start;
-        while k < range.end {
-            let t = &a.toks[k as usize];
-            if t.neg != NONE || owner[k as usize] != NONE {
-                k += 1;
-                continue;
-            }
-            if let Some(alt) =
-                a.alts_at(k as usize).iter().filter(|x| k + x.span <= range.end).max_by_key(|x| x.span)
-            {
-                out.push((alt.id, k));
-                k += alt.span;
-                continue;
-            }
-            if t.id != NONE {
-                out.push((t.id, k));
-            }
-            k += 1;
-        }
-        out
-    }
-
-    fn described(&self, a: &Analysis<'_>, index: usize, unit: u32, owner: &[u32]) -> usize {
-        let item = &self.items[index];
-        let mut found: Vec<u32> = Vec::new();
-        let range = a.units[unit as usize].toks.clone();
-        let content = range.clone().filter(|&k| !self.stop.contains(&a.toks[k as usize].key)).count();
-        for (id, _) in Self::words_of(a, range, owner) {
-            if !found.contains(&id) && item.support.binary_search(&id).is_ok() {
-                found.push(id);
-            }
-        }
-        // A sentence about the item is dense in its words: a long sentence that collects a few
-        // of them by chance is not.
-        if (found.len() as f64) < PARAPHRASE_DENSITY * content as f64 { 0 } else { found.len() }
+        if described { found.len() } else { 0 }
     }
 
     fn judge_item(
@@ -180,7 +138,8 @@ impl CompiledRubric {
         item: &Item,
         index: usize,
         occs: &[Occurrence],
-        owner: &[u32],
+        ctx: &Context,
+        paraphrase: Option<u32>,
     ) -> Judgement {
         let mut verdict = ItemVerdict {
             id: item.id.clone(),
@@ -191,7 +150,7 @@ impl CompiledRubric {
             comment: None,
         };
         let judged: Vec<(Strength, &Occurrence)> =
-            occs.iter().map(|o| (self.strength(a, index, o, owner), o)).collect();
+            occs.iter().map(|o| (self.strength(a, index, o, ctx), o)).collect();
         let own_phase = |o: &Occurrence| a.units[o.unit as usize].phase == Some(item.phase);
         if let Some(e) = &item.estimate {
             let usable: Vec<u32> =
@@ -210,11 +169,7 @@ impl CompiledRubric {
         if best_strength < Strength::Named {
             // No claim names it: a sentence that describes the mechanism in the item's own terms
             // (its text, why and mechanism words, several of them) explains it in other words.
-            let described = (0..a.units.len() as u32)
-                .filter(|&u| a.units[u as usize].kind == Kind::Text && !a.units[u as usize].echo)
-                .map(|u| (self.described(a, index, u, owner), u))
-                .filter(|(n, _)| *n >= PARAPHRASE_MIN)
-                .max_by(|(na, ua), (nb, ub)| na.cmp(nb).then(ub.cmp(ua)));
+            let described = paraphrase.map(|u| ((), u));
             if let Some((_, u)) = described {
                 verdict.covered = true;
                 verdict.credit = 1.0;
@@ -388,4 +343,87 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, uni
     } else {
         format!("named, but no figure with a compatible unit ({expected}{period})")
     });
+}
+
+/// What every judgement on one analysed answer shares: for each unit, the ids said there outside
+/// every concept's name and every rejected scope (a thesaurus phrase or joined compound once, not
+/// also its words), and how many content words it has.
+pub(super) struct Context {
+    ids: Vec<u32>,
+    start: Vec<u32>,
+    content: Vec<u32>,
+}
+
+impl Context {
+    fn new(c: &CompiledRubric, a: &Analysis<'_>, owner: &[u32]) -> Self {
+        let mut ctx = Context { ids: Vec::with_capacity(a.toks.len()), start: Vec::with_capacity(a.units.len() + 1), content: Vec::with_capacity(a.units.len()) };
+        for unit in &a.units {
+            ctx.start.push(ctx.ids.len() as u32);
+            let range = unit.toks.clone();
+            ctx.content.push(range.clone().filter(|&k| !c.stop.contains(&a.toks[k as usize].key)).count() as u32);
+            let mut k = range.start;
+            while k < range.end {
+                let t = &a.toks[k as usize];
+                if t.neg != NONE || owner[k as usize] != NONE {
+                    k += 1;
+                    continue;
+                }
+                if let Some(alt) = a.alts_at(k as usize).iter().filter(|x| k + x.span <= range.end).max_by_key(|x| x.span) {
+                    ctx.ids.push(alt.id);
+                    k += alt.span;
+                    continue;
+                }
+                if t.id != NONE {
+                    ctx.ids.push(t.id);
+                }
+                k += 1;
+            }
+        }
+        ctx.start.push(ctx.ids.len() as u32);
+        ctx
+    }
+
+    fn words(&self, unit: u32) -> &[u32] {
+        &self.ids[self.start[unit as usize] as usize..self.start[unit as usize + 1] as usize]
+    }
+
+    /// For each of `items`, the unit that describes it best in its own terms, if one does: at
+    /// least [`PARAPHRASE_MIN`] distinct support words, and at least [`PARAPHRASE_DENSITY`] of
+    /// the unit's content words (a long sentence that collects a few by chance does not).
+    fn paraphrases(&self, c: &CompiledRubric, a: &Analysis<'_>, items: &[usize]) -> Vec<Option<u32>> {
+        let mut wanted = vec![u32::MAX; c.items.len()];
+        for (slot, &i) in items.iter().enumerate() {
+            wanted[i] = slot as u32;
+        }
+        let mut best: Vec<Option<(usize, u32)>> = vec![None; items.len()];
+        let mut seen: Vec<(u32, u32)> = Vec::new();
+        for (u, unit) in a.units.iter().enumerate() {
+            if unit.kind != Kind::Text || unit.echo {
+                continue;
+            }
+            seen.clear();
+            for &id in self.words(u as u32) {
+                if let Some(list) = c.supports.get(&id) {
+                    for &item in list {
+                        if wanted[item as usize] != u32::MAX {
+                            seen.push((item, id));
+                        }
+                    }
+                }
+            }
+            seen.sort_unstable();
+            seen.dedup();
+            let content = self.content[u] as f64;
+            for group in seen.chunk_by(|x, y| x.0 == y.0) {
+                let n = group.len();
+                if n >= PARAPHRASE_MIN && n as f64 >= PARAPHRASE_DENSITY * content {
+                    let slot = wanted[group[0].0 as usize] as usize;
+                    if best[slot].is_none_or(|(bn, _)| n > bn) {
+                        best[slot] = Some((n, u as u32));
+                    }
+                }
+            }
+        }
+        best.into_iter().map(|b| b.map(|(_, u)| u)).collect()
+    }
 }
