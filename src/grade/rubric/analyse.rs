@@ -58,6 +58,8 @@ pub(super) struct Tok {
     /// Its bytes in the answer.
     pub start: u32,
     pub end: u32,
+    /// A stop word or a number (no content).
+    pub stop: bool,
 }
 
 /// A thesaurus phrase or a split compound starting at `tok`: the id it spells over `span` words.
@@ -302,6 +304,7 @@ impl CompiledRubric {
                     alt: NONE,
                     start: at as u32,
                     end: (at + word.len()) as u32,
+                    stop,
                 });
             });
             let last = a.toks.len() as u32;

@@ -74,7 +74,7 @@ impl CompiledRubric {
                 }
             }
         }
-        let ctx = Context::new(self, a, &owner);
+        let ctx = Context::new(a, &owner);
         let described = ctx.paraphrases(self, a, items);
         items
             .iter()
@@ -95,11 +95,7 @@ impl CompiledRubric {
             Kind::Question => return Strength::Asked,
             Kind::Text => {}
         }
-        if self.support(a, index, o.unit, ctx) >= SUPPORT_MIN {
-            Strength::Explained
-        } else {
-            Strength::Named
-        }
+        if self.support(a, index, o.unit, ctx) >= SUPPORT_MIN { Strength::Explained } else { Strength::Named }
     }
 
     /// Distinct support words of item `index` around `unit` (it and its neighbours in the block):
@@ -355,12 +351,16 @@ pub(super) struct Context {
 }
 
 impl Context {
-    fn new(c: &CompiledRubric, a: &Analysis<'_>, owner: &[u32]) -> Self {
-        let mut ctx = Context { ids: Vec::with_capacity(a.toks.len()), start: Vec::with_capacity(a.units.len() + 1), content: Vec::with_capacity(a.units.len()) };
+    fn new(a: &Analysis<'_>, owner: &[u32]) -> Self {
+        let mut ctx = Context {
+            ids: Vec::with_capacity(a.toks.len()),
+            start: Vec::with_capacity(a.units.len() + 1),
+            content: Vec::with_capacity(a.units.len()),
+        };
         for unit in &a.units {
             ctx.start.push(ctx.ids.len() as u32);
             let range = unit.toks.clone();
-            ctx.content.push(range.clone().filter(|&k| !c.stop.contains(&a.toks[k as usize].key)).count() as u32);
+            ctx.content.push(range.clone().filter(|&k| !a.toks[k as usize].stop).count() as u32);
             let mut k = range.start;
             while k < range.end {
                 let t = &a.toks[k as usize];
@@ -368,7 +368,9 @@ impl Context {
                     k += 1;
                     continue;
                 }
-                if let Some(alt) = a.alts_at(k as usize).iter().filter(|x| k + x.span <= range.end).max_by_key(|x| x.span) {
+                if let Some(alt) =
+                    a.alts_at(k as usize).iter().filter(|x| k + x.span <= range.end).max_by_key(|x| x.span)
+                {
                     ctx.ids.push(alt.id);
                     k += alt.span;
                     continue;
