@@ -13,6 +13,8 @@
 //! - [`terminal`]: the shell — input, countdown, Markdown and scorecard rendering.
 //! - [`progress`]: history, statistics, the weekly goal, the next session and comparisons, computed
 //!   over loaded transcripts with the time passed in. Never reads the clock or the disk.
+//! - [`text`]: word folding shared by the grader, the facts, the catalog's checks and the model
+//!   answers (a stemmer, word splitting, evidence quotes). Pure.
 //! - [`paths`], [`config`]: where data lives and what the user configured.
 
 pub mod catalog;
@@ -26,6 +28,7 @@ pub mod paths;
 pub mod progress;
 pub mod session;
 pub mod terminal;
+pub mod text;
 pub mod transcript;
 
 use std::ffi::OsString;

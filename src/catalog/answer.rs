@@ -165,9 +165,7 @@ impl ModelAnswer {
         let concepts: Vec<Vec<Vec<String>>> = item
             .concepts
             .iter()
-            .map(|c| {
-                c.split('+').map(crate::grade::normalize::phrase_stems).filter(|p| !p.is_empty()).collect()
-            })
+            .map(|c| c.split('+').map(crate::text::phrase_stems).filter(|p| !p.is_empty()).collect())
             .filter(|parts: &Vec<Vec<String>>| !parts.is_empty())
             .collect();
         let key_words = content_words(&item.text);
@@ -175,7 +173,7 @@ impl ModelAnswer {
         let mut order = 0;
         for p in &passages {
             for s in sentences(&p.text) {
-                let stems = crate::grade::normalize::phrase_stems(&s);
+                let stems = crate::text::phrase_stems(&s);
                 let hits =
                     concepts.iter().filter(|c| c.iter().all(|part| contains_seq(&stems, part))).count();
                 let words = key_words.iter().filter(|w| stems.contains(w)).count();
@@ -230,7 +228,7 @@ fn content_words(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for w in text.split(|c: char| !c.is_alphanumeric()) {
         if w.len() >= 5 && !STOP.contains(&w.to_lowercase().as_str()) {
-            let s = crate::grade::normalize::stem(w);
+            let s = crate::text::stem(w);
             if !out.contains(&s) {
                 out.push(s);
             }

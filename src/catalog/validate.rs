@@ -477,7 +477,7 @@ fn concept_problem(concept: &str) -> Option<ConceptProblem> {
 /// The words of a phrasing exactly as the rubric grader sees them (case, punctuation and word
 /// forms folded), so "could never match" and "listed twice" mean what the matcher would do.
 fn words(text: &str) -> Vec<String> {
-    crate::grade::normalize::phrase_stems(text)
+    crate::text::phrase_stems(text)
 }
 
 fn is_kebab(id: &str) -> bool {

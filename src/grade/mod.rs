@@ -5,7 +5,6 @@
 pub mod answers;
 pub mod estimate;
 pub mod llm;
-pub mod normalize;
 pub mod rubric;
 pub mod selfscore;
 pub mod verdict;

@@ -24,7 +24,7 @@ use crate::catalog::Fact;
 /// The words of `text` as the rubric grader folds them (case, punctuation, word forms), so a
 /// question says "messages" where the trigger says "message".
 fn words(text: &str) -> Vec<String> {
-    crate::grade::normalize::phrase_stems(text)
+    crate::text::phrase_stems(text)
 }
 
 /// Words that say nothing about *which* fact a question is after: question words, auxiliaries,
@@ -164,11 +164,11 @@ const GENERIC: &[&str] = &[
 const SOFT: &[&str] = &["fast", "quick", "quickly", "soon", "slow", "often", "far", "large", "small", "size"];
 
 fn is_soft(stem: &str) -> bool {
-    SOFT.iter().any(|g| crate::grade::normalize::stem(g) == stem)
+    SOFT.iter().any(|g| crate::text::stem(g) == stem)
 }
 
 fn is_generic(stem: &str) -> bool {
-    GENERIC.iter().any(|g| crate::grade::normalize::stem(g) == stem)
+    GENERIC.iter().any(|g| crate::text::stem(g) == stem)
 }
 
 /// Where the word sequence `needle` occurs in `hay` (start positions).

@@ -21,7 +21,7 @@
 use std::ops::Range;
 
 use crate::catalog::Phase;
-use crate::grade::normalize::{for_each_word, stem_in_place};
+use crate::text::{for_each_word, stem_in_place};
 
 use super::compile::{CompiledRubric, FastMap, NONE, stem_key};
 use super::lexicon::TriggerKind;

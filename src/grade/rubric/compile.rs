@@ -1,5 +1,5 @@
 //! Stage 1, compile: a rubric (and the design's prompt) turned into what matching needs, once per
-//! distinct content. Words are folded by [`crate::grade::normalize`] and read through the shared
+//! distinct content. Words are folded by [`crate::text`] and read through the shared
 //! thesaurus ([`super::lexicon`]), so a concept written one way meets every variant.
 //!
 //! - **Vocabulary.** Every stem of a concept, a thesaurus variant or an item's support words gets
@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::catalog::{Design, Item};
-use crate::grade::normalize::{for_each_word, stem, stem_in_place};
+use crate::text::{for_each_word, stem, stem_in_place};
 
 use super::lexicon::{TriggerKind, lexicon};
 

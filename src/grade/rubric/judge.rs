@@ -22,7 +22,7 @@
 use crate::catalog::{Estimate, Item, Unit};
 use crate::grade::ItemVerdict;
 use crate::grade::estimate::{self, Figure, Kind as FigureKind};
-use crate::grade::normalize;
+use crate::text as normalize;
 
 use super::analyse::{Analysis, Kind};
 use super::compile::{CompiledRubric, NONE};
@@ -165,8 +165,7 @@ impl CompiledRubric {
         if best_strength < Strength::Named {
             // No claim names it: a sentence that describes the mechanism in the item's own terms
             // (its text, why and mechanism words, several of them) explains it in other words.
-            let described = paraphrase.map(|u| ((), u));
-            if let Some((_, u)) = described {
+            if let Some(u) = paraphrase {
                 verdict.covered = true;
                 verdict.credit = 1.0;
                 verdict.evidence = Some(normalize::evidence(a.unit_text(u)));
@@ -415,7 +414,7 @@ impl Context {
             }
             seen.sort_unstable();
             seen.dedup();
-            let content = self.content[u] as f64;
+            let content = f64::from(self.content[u]);
             for group in seen.chunk_by(|x, y| x.0 == y.0) {
                 let n = group.len();
                 if n >= PARAPHRASE_MIN && n as f64 >= PARAPHRASE_DENSITY * content {

@@ -2,7 +2,7 @@
 //! system-design words, stop words, generic words that never show an explanation, and the
 //! negation triggers. Parsed once; `mockdesign validate` checks them with [`check`].
 //!
-//! Every word is folded the way answers are ([`crate::grade::normalize`]), so a list holds one
+//! Every word is folded the way answers are ([`crate::text`]), so a list holds one
 //! form of a word and its plurals and word forms follow.
 //!
 //! Pure: the files are compiled in; nothing here reads the disk.
@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::grade::normalize::{for_each_word, stem};
+use crate::text::{for_each_word, stem};
 
 pub const THESAURUS: &str = include_str!("../../../lexicon/thesaurus.txt");
 pub const STOPWORDS: &str = include_str!("../../../lexicon/stopwords.txt");

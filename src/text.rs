@@ -5,8 +5,8 @@
 //! (retry/retries/retried/retrying → `retry`, shard/shards/sharded/sharding → `shard`,
 //! queue/queues/queued/queueing → `queu`, cache/caches/cached/caching → `cach`).
 //!
-//! It also cuts an answer into *units* (sentences, list items, headings, table rows) and units
-//! into *segments* (comma-separated parts), the structure the bare-list rule needs.
+//! The rubric grader, the facts the interviewer answers from, the catalog's checks and the model
+//! answers all fold words here, so a word means the same thing to each of them.
 //!
 //! Pure functions over strings: no I/O, no allocation beyond the returned values, no state.
 
@@ -146,123 +146,6 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
     }
 }
 
-/// One unit of an answer: a sentence, a list item, a heading or a table row. `range` is its byte
-/// range in the answer, without the Markdown marker that introduced it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitSpan {
-    pub range: Range<usize>,
-}
-
-/// Cut `text` into units. Blank lines, headings, list items, block quotes, table rows and code
-/// fences start a new unit; a line ending with `:` ends one; within a paragraph (soft-wrapped lines
-/// included) a sentence ends at `.`, `!` or `?` followed by a space and a capital letter, a digit
-/// or a Markdown marker (so `e.g. the` and `1.5 PB` stay whole).
-pub fn units(text: &str) -> Vec<UnitSpan> {
-    let mut out = Vec::new();
-    let mut current: Option<Range<usize>> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_start();
-        let indent = body.len() - trimmed.len();
-        let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' '));
-        if trimmed.is_empty() || rule || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            flush(&mut current, text, &mut out);
-            continue;
-        }
-        let marker = block_marker(trimmed);
-        if marker.is_some() {
-            flush(&mut current, text, &mut out);
-        }
-        let content_start = line_start + indent + marker.unwrap_or(0);
-        let content_end = line_start + body.len();
-        match &mut current {
-            Some(r) => r.end = content_end,
-            None => current = Some(content_start..content_end),
-        }
-        if trimmed.ends_with(':') || trimmed.starts_with('#') || trimmed.starts_with('|') {
-            flush(&mut current, text, &mut out);
-        }
-    }
-    flush(&mut current, text, &mut out);
-    out
-}
-
-/// The length of a Markdown block marker at the start of a trimmed line (`# `, `- `, `1. `, `> `,
-/// `| `), or `None` for a continuation line.
-fn block_marker(line: &str) -> Option<usize> {
-    let b = line.as_bytes();
-    if b[0] == b'#' {
-        let n = b.iter().take_while(|c| **c == b'#').count();
-        return Some(n + usize::from(b.get(n) == Some(&b' ')));
-    }
-    if matches!(b[0], b'-' | b'*' | b'+' | b'>') && b.get(1).is_none_or(|c| *c == b' ') {
-        // `**bold** text` is not a bullet; `- item` and `* item` are.
-        return Some(if b.len() > 1 { 2 } else { 1 });
-    }
-    if line.starts_with('•') {
-        return Some('•'.len_utf8());
-    }
-    if b[0] == b'|' {
-        return Some(0);
-    }
-    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 0
-        && digits <= 3
-        && matches!(b.get(digits), Some(b'.' | b')'))
-        && b.get(digits + 1) == Some(&b' ')
-    {
-        return Some(digits + 2);
-    }
-    None
-}
-
-/// Close the paragraph in `current`, cutting it into sentences.
-fn flush(current: &mut Option<Range<usize>>, text: &str, out: &mut Vec<UnitSpan>) {
-    let Some(r) = current.take() else { return };
-    let para = &text[r.clone()];
-    let bytes = para.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if matches!(bytes[i], b'.' | b'!' | b'?') {
-            let mut j = i + 1;
-            while j < bytes.len()
-                && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b'*' | b'_')
-            {
-                j += 1;
-            }
-            let ws = bytes[j..].iter().take_while(|c| c.is_ascii_whitespace()).count();
-            if ws > 0 {
-                let next = bytes.get(j + ws).copied();
-                let starts_sentence = next.is_some_and(|c| {
-                    c.is_ascii_uppercase()
-                        || c.is_ascii_digit()
-                        || matches!(c, b'*' | b'`' | b'"' | b'(' | b'_')
-                }) || next.is_some_and(|c| c >= 0x80);
-                if starts_sentence {
-                    push_unit(out, r.start + start, r.start + j);
-                    start = j + ws;
-                    i = start;
-                    continue;
-                }
-            }
-            i = j;
-            continue;
-        }
-        i += 1;
-    }
-    push_unit(out, r.start + start, r.end);
-}
-
-fn push_unit(out: &mut Vec<UnitSpan>, start: usize, end: usize) {
-    if end > start {
-        out.push(UnitSpan { range: start..end });
-    }
-}
-
 /// A unit's text as evidence: the original words, whitespace folded to single spaces, trimmed.
 pub fn evidence(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -273,11 +156,6 @@ pub fn evidence(text: &str) -> String {
         out.push_str(w);
     }
     out
-}
-
-/// Characters that separate the segments of a unit (`Kafka, Redis; CDN | S3`).
-pub fn is_segment_separator(c: char) -> bool {
-    matches!(c, ',' | ';' | '|' | '•')
 }
 
 #[cfg(test)]
@@ -335,42 +213,6 @@ mod tests {
         assert_eq!(glued[1], ("least".into(), true));
         assert_eq!(glued[2], ("once".into(), true));
         assert_eq!(glued[4], ("fan".into(), false));
-    }
-
-    fn unit_texts(text: &str) -> Vec<&str> {
-        units(text).into_iter().map(|u| &text[u.range]).collect()
-    }
-
-    #[test]
-    fn units_follow_sentences_and_markdown_blocks() {
-        let text = "## Storage\nWe keep messages in an inbox. It is sharded by\nuser id, e.g. the phone's id.\n\n- Kafka\n- Redis\n1. first step\n> quoted\n\nScale:\n2B users";
-        assert_eq!(
-            unit_texts(text),
-            vec![
-                "Storage",
-                "We keep messages in an inbox.",
-                "It is sharded by\nuser id, e.g. the phone's id.",
-                "Kafka",
-                "Redis",
-                "first step",
-                "quoted",
-                "Scale:",
-                "2B users"
-            ]
-        );
-    }
-
-    #[test]
-    fn decimals_and_abbreviations_do_not_end_sentences() {
-        assert_eq!(
-            unit_texts("About 1.5 PB per year, i.e. a lot. Then more."),
-            vec!["About 1.5 PB per year, i.e. a lot.", "Then more."]
-        );
-    }
-
-    #[test]
-    fn bold_is_not_a_bullet() {
-        assert_eq!(unit_texts("**Inbox** first.\n- then"), vec!["**Inbox** first.", "then"]);
     }
 
     #[test]
