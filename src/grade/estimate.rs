@@ -263,7 +263,7 @@ fn next_word<'t>(text: &'t str, pos: &mut usize, allow_space: bool) -> Option<&'
     let b = text.as_bytes();
     let mut j = *pos;
     if allow_space {
-        while j < b.len() && b[j] == b' ' && j - *pos < 2 {
+        while j < b.len() && b[j].is_ascii_whitespace() && j - *pos < 3 {
             j += 1;
         }
     }
@@ -366,7 +366,7 @@ fn denominator(text: &str, from: usize) -> Option<(f64, usize)> {
     let mut pending_per = false;
     while at < bytes.len() && words <= 4 {
         let c = bytes[at];
-        if c == b' ' || c == b'\t' {
+        if c.is_ascii_whitespace() {
             at += 1;
             continue;
         }

@@ -342,6 +342,7 @@ fn estimates_read_compact_figures() {
         "Peak messages: 3 x 10^6/s.",
         "Peak messages reach 900k/second.",
         "The peak is high.\nWe get 1.4 million messages per second then.",
+        "At peak we take about 700k\nmessages per second, wrapped by an editor.",
     ] {
         assert!(judge(&rate, text).covered, "{text}: {:?}", judge(&rate, text));
     }
