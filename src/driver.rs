@@ -51,6 +51,8 @@ pub trait Shell {
     fn edit(&mut self, text: &str) -> Result<String, String>;
     /// Write the transcript to disk.
     fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()>;
+    /// Empty the line being typed (its phase ended and took it). Shells without one ignore it.
+    fn clear_draft(&mut self) {}
     /// The session ended; stop drawing.
     fn finish(&mut self);
 }
@@ -127,6 +129,10 @@ pub async fn run(
                         Ok(new) => Event::Edited(new),
                         Err(why) => Event::EditFailed(why),
                     }),
+                    Effect::ClearDraft => {
+                        draft.clear();
+                        shell.clear_draft();
+                    }
                     Effect::End(outcome) => {
                         shell.finish();
                         return Ok(outcome);
@@ -161,6 +167,15 @@ pub async fn run(
             () = sleep_until_opt(deadline), if deadline.is_some() => {
                 if let Some(t) = next_timer {
                     timers.retain(|x| x.kind != t.kind);
+                    // What was typed up to now is the engine's before the timer ends the phase or
+                    // brings the curveball: lines already entered, then the unfinished line.
+                    while pending.is_none() && input_open {
+                        match input.try_recv() {
+                            Ok(got) => input_open = take_input(got, &mut queue, &mut draft),
+                            Err(_) => break,
+                        }
+                    }
+                    queue.push_back(Event::Autosave { draft: draft.clone() });
                     queue.push_back(Event::Timer(t));
                 }
             }
@@ -247,6 +262,7 @@ mod tests {
         shown: Vec<Message>,
         saves: Vec<Transcript>,
         statuses: usize,
+        clears: usize,
     }
 
     impl Shell for Fake {
@@ -262,6 +278,9 @@ mod tests {
         fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
             self.saves.push(transcript.clone());
             Ok(())
+        }
+        fn clear_draft(&mut self) {
+            self.clears += 1;
         }
         fn finish(&mut self) {}
     }
@@ -329,5 +348,32 @@ mod tests {
         let mut shell = Fake::default();
         assert_eq!(run(&mut s, &mut rx, &mut shell, None).await.unwrap(), Outcome::Finished);
         assert_eq!(s.transcript().phases[0].answer, "first\nsecond, not entered");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unfinished_line_at_time_up_does_not_leak_into_later_phases() {
+        let mut s = session(45.0);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut shell = Fake::default();
+        let run = async {
+            let _ = run(&mut s, &mut rx, &mut shell, None).await;
+        };
+        let typing = async {
+            // Typed 1 s before the requirements time up, after the last autosave: never entered.
+            tokio::time::sleep(Duration::from_secs(8 * 60 - 1)).await;
+            tx.send(Input::Draft("a high-level design typed as nothing".into())).unwrap();
+        };
+        tokio::join!(run, typing);
+        assert!(shell.clears >= 4, "the shell was told to empty its line at each phase end");
+        // Every save, not just the last: the draft never sat in another phase's record.
+        for t in &shell.saves {
+            for p in &t.phases[1..] {
+                assert!(!p.answer.contains("typed as nothing"), "{:?}: {}", p.phase, p.answer);
+                assert!(p.draft.is_empty(), "{:?} draft: {}", p.phase, p.draft);
+            }
+        }
+        let last = shell.saves.last().unwrap();
+        assert_eq!(last.phases[0].answer, "a high-level design typed as nothing");
+        assert_eq!(last.status, RunStatus::Finished);
     }
 }

@@ -108,19 +108,15 @@ pub struct PhaseRecord {
 }
 
 impl PhaseRecord {
-    /// Everything said in this phase, for grading: the answer, then follow-up and curveball answers.
+    /// Everything said in this phase, for grading, in the order it was said: the answer, the
+    /// curveball's answer (it arrives before `/next` can ask a follow-up), then follow-up answers.
     pub fn graded_text(&self) -> String {
         let mut text = self.answer.trim_end().to_string();
-        for f in &self.followups {
-            if !f.answer.trim().is_empty() {
+        let curveball = self.curveball.iter().map(|c| c.answer.as_str());
+        for said in curveball.chain(self.followups.iter().map(|f| f.answer.as_str())) {
+            if !said.trim().is_empty() {
                 text.push_str("\n\n");
-                text.push_str(f.answer.trim_end());
-            }
-        }
-        if let Some(c) = &self.curveball {
-            if !c.answer.trim().is_empty() {
-                text.push_str("\n\n");
-                text.push_str(c.answer.trim_end());
+                text.push_str(said.trim_end());
             }
         }
         text.trim().to_string()

@@ -15,7 +15,7 @@ use crate::driver::{self, Input};
 use crate::error::{Interrupted, UsageError};
 use crate::grade::Answers;
 use crate::grade::selfscore;
-use crate::session::{Clock, Effect, Event, Options, Outcome, Session, fmt_duration};
+use crate::session::{Clock, Effect, Event, Options, Outcome, Session, fmt_duration, literal_line};
 use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
 use crate::terminal::plain::{ChannelLines, PlainShell, spawn_stdin_lines};
@@ -95,12 +95,7 @@ fn run_scripted(
         }
         for line in phase.text.lines() {
             // A line of the answer that starts with `/` is text, not a command.
-            let line = if line.trim_start().starts_with('/') {
-                format!("/{}", line.trim_start())
-            } else {
-                line.to_string()
-            };
-            events.push(Event::Line(line));
+            events.push(Event::Line(literal_line(line)));
         }
         events.push(Event::Line("/next".into()));
     }

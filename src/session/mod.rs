@@ -106,6 +106,9 @@ pub enum Effect {
     OpenEditor {
         text: String,
     },
+    /// Empty the line being typed: its phase ended and it was filed there (a draft belongs to
+    /// the phase it was typed in, never to the next one).
+    ClearDraft,
     /// The session is over (after a final `Save`).
     End(Outcome),
 }
@@ -186,6 +189,12 @@ pub struct Session {
     hint_index: usize,
     dirty: bool,
     last_draft: String,
+    /// The unfinished line a phase took with it when it ended: an autosave or a line still carrying
+    /// it arrived from before the shell emptied its input, and is not the new phase's.
+    stale_draft: String,
+    /// Where the next entered line goes when it was being typed as the curveball arrived: the
+    /// answer it was typed for, not the curveball's.
+    draft_target: Option<Target>,
 }
 
 /// Two minutes, or a quarter of a short phase.
@@ -253,6 +262,7 @@ impl Session {
         // A line that was being typed when the session stopped becomes part of the answer.
         if !rec.draft.trim().is_empty() {
             s.append(&rec.draft);
+            s.record_mut().draft.clear();
         }
         s.warned = rec.budget_secs - rec.used_secs <= warning_lead(rec.budget_secs);
         s.time_up_noted = rec.used_secs >= rec.budget_secs;
@@ -274,6 +284,8 @@ impl Session {
             hint_index: 0,
             dirty: false,
             last_draft: String::new(),
+            stale_draft: String::new(),
+            draft_target: None,
         }
     }
 
@@ -360,7 +372,15 @@ impl Session {
             Event::EditFailed(reason) => {
                 fx.push(Effect::Show(Message::Warning(format!("{reason} — keep typing here."))));
             }
-            Event::Autosave { draft } => {
+            Event::Autosave { mut draft } => {
+                if !self.stale_draft.is_empty() {
+                    if draft == self.stale_draft {
+                        draft.clear();
+                    } else {
+                        // The shell has emptied its input since: nothing stale is in flight.
+                        self.stale_draft.clear();
+                    }
+                }
                 if self.is_active() && (self.dirty || draft != self.last_draft) {
                     self.last_draft.clone_from(&draft);
                     self.record_mut().draft = draft;
@@ -473,12 +493,20 @@ impl Session {
         if !self.is_active() {
             return;
         }
+        // The line that was being typed when the phase ended was filed in that phase already.
+        let stale = std::mem::take(&mut self.stale_draft);
+        if !stale.is_empty() && line.trim_end() == stale.trim_end() {
+            return;
+        }
         let trimmed = line.trim();
-        if let Some(literal) = trimmed.strip_prefix("//") {
-            self.append(&format!("/{literal}"));
+        let body = line.trim_start();
+        if let Some(literal) = body.strip_prefix("//") {
+            let indent = &line[..line.len() - body.len()];
+            self.append_as_typed(&format!("{indent}/{literal}"));
             return;
         }
         if let Some(command) = trimmed.strip_prefix('/') {
+            self.draft_target = None;
             let (name, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
             self.command(&name.to_lowercase(), rest.trim(), now, fx);
             return;
@@ -487,7 +515,20 @@ impl Session {
             self.command("next", "", now, fx);
             return;
         }
-        self.append(line);
+        self.append_as_typed(line);
+    }
+
+    /// Append an entered line to the answer it was typed for: the one that was open when the
+    /// curveball interrupted it, else the current one.
+    fn append_as_typed(&mut self, line: &str) {
+        match self.draft_target.take() {
+            Some(typed_for) => {
+                let now_target = std::mem::replace(&mut self.target, typed_for);
+                self.append(line);
+                self.target = now_target;
+            }
+            None => self.append(line),
+        }
     }
 
     fn append(&mut self, line: &str) {
@@ -526,7 +567,11 @@ impl Session {
                 fx.push(Effect::Show(Message::Note(note)));
             }
             "edit" | "e" => {
-                let text = self.target_text_mut().clone();
+                // An editor appends after the last line, so the buffer ends with one.
+                let mut text = self.target_text_mut().clone();
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
                 fx.push(Effect::OpenEditor { text });
             }
             "quit" | "exit" => {
@@ -666,10 +711,17 @@ impl Session {
             return;
         };
         let at_secs = self.phase_used(now.secs);
+        // A line half typed when the change arrives finishes the answer it was typed for.
+        let typing = !self.record().draft.trim().is_empty();
+        let finish =
+            if typing { " Finish the line you are typing first: it stays in your answer." } else { "" };
         fx.push(Effect::Show(Message::Interviewer(format!(
-            "Requirement change: {}\n\n(Answer how your design changes, then /next.)",
+            "Requirement change: {}\n\n(Answer how your design changes, then /next.{finish})",
             cb.text
         ))));
+        if typing {
+            self.draft_target = Some(self.target);
+        }
         self.record_mut().curveball =
             Some(CurveballRecord { id: cb.id, text: cb.text, at_secs, answer: String::new() });
         self.target = Target::Curveball;
@@ -696,8 +748,11 @@ impl Session {
         let budget = rec.budget_secs;
         let used = rec.used_secs;
         if !draft.trim().is_empty() {
-            self.append(&draft);
+            self.append_as_typed(&draft);
+            self.stale_draft = draft;
         }
+        self.draft_target = None;
+        fx.push(Effect::ClearDraft);
         fx.push(Effect::Show(Message::PhaseEnd { phase, ended, used_secs: used, budget_secs: budget }));
         self.target = Target::Answer;
         self.warned = false;
@@ -741,6 +796,18 @@ impl Session {
         // Keep one Save, after every change.
         fx.retain(|e| *e != Effect::Save);
         fx.push(Effect::Save);
+    }
+}
+
+/// A line that is answer text whatever it starts with (pasted text, a written answer): a line
+/// starting with `/` gets the `//` escape, indentation kept.
+pub fn literal_line(line: &str) -> String {
+    let body = line.trim_start();
+    if body.starts_with('/') {
+        let indent = &line[..line.len() - body.len()];
+        format!("{indent}/{body}")
+    } else {
+        line.to_string()
     }
 }
 

@@ -23,6 +23,10 @@ struct Sim {
     saves: usize,
     ended: Option<Outcome>,
     probes: usize,
+    /// Times the engine asked the shell to empty its input line.
+    clears: usize,
+    /// The last text handed to the editor.
+    editor: Option<String>,
 }
 
 impl Sim {
@@ -37,8 +41,17 @@ impl Sim {
     }
 
     fn from(s: Session) -> Self {
-        let mut sim =
-            Sim { s, now: 0.0, timers: Vec::new(), shown: Vec::new(), saves: 0, ended: None, probes: 0 };
+        let mut sim = Sim {
+            s,
+            now: 0.0,
+            timers: Vec::new(),
+            shown: Vec::new(),
+            saves: 0,
+            ended: None,
+            probes: 0,
+            clears: 0,
+            editor: None,
+        };
         sim.send(Event::Start);
         sim
     }
@@ -68,7 +81,11 @@ impl Sim {
                         question: first.map(|i| i.probe.clone()),
                     });
                 }
-                Effect::OpenEditor { .. } => self.send(Event::EditFailed("no editor".into())),
+                Effect::OpenEditor { text } => {
+                    self.editor = Some(text);
+                    self.send(Event::EditFailed("no editor".into()));
+                }
+                Effect::ClearDraft => self.clears += 1,
                 Effect::End(o) => self.ended = Some(o),
             }
         }
@@ -317,4 +334,89 @@ fn self_score_mode_advances_on_an_empty_line_without_probes() {
     sim.line("");
     assert_eq!(sim.s.phase(), Phase::DeepDive);
     assert_eq!(sim.probes, 0);
+}
+
+#[test]
+fn an_unfinished_line_at_time_up_is_filed_in_its_phase_only() {
+    let mut sim = Sim::new(opts());
+    sim.line("Group chat.");
+    sim.send(Event::Autosave { draft: "and read rece".into() });
+    sim.advance(8.0 * 60.0 + 0.5);
+    assert_eq!(sim.s.phase(), Phase::HighLevel);
+    assert_eq!(sim.rec(Phase::Requirements).answer, "Group chat.\nand read rece");
+    assert!(sim.clears >= 1, "the shell is told to empty its input line");
+    // The shell had not emptied its line yet: an autosave and an Enter still carry it.
+    sim.send(Event::Autosave { draft: "and read rece".into() });
+    assert_eq!(sim.rec(Phase::HighLevel).draft, "", "a stale draft is not the new phase's");
+    sim.line("and read rece");
+    sim.send(Event::Autosave { draft: String::new() });
+    sim.line("Phones hold a websocket.");
+    sim.advance(45.0 * 60.0);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.rec(Phase::HighLevel).answer, "Phones hold a websocket.");
+    for phase in [Phase::DeepDive, Phase::TradeOffs] {
+        assert!(!sim.rec(phase).graded_text().contains("read rece"), "{phase} has the old draft");
+    }
+}
+
+#[test]
+fn a_pasted_line_starting_with_a_slash_is_answer_text() {
+    let mut sim = Sim::new(opts());
+    sim.line(&literal_line("/links POST creates a link"));
+    sim.line(&literal_line("    /links/{id} GET resolves it"));
+    sim.line(&literal_line("plain text stays"));
+    assert_eq!(
+        sim.rec(Phase::Requirements).answer,
+        "/links POST creates a link\n    /links/{id} GET resolves it\nplain text stays"
+    );
+    assert!(!sim.notes().iter().any(|n| n.contains("unknown command")), "{:?}", sim.notes());
+}
+
+#[test]
+fn the_edit_buffer_ends_with_a_newline() {
+    let mut sim = Sim::new(opts());
+    sim.line("first line");
+    sim.line("last word");
+    sim.line("/edit");
+    assert_eq!(sim.editor.as_deref(), Some("first line\nlast word\n"));
+}
+
+#[test]
+fn the_curveball_answer_and_follow_ups_are_recorded_in_the_order_they_were_said() {
+    let mut sim = Sim::new(opts());
+    sim.line("/skip");
+    sim.line("/skip");
+    sim.line("Offline messages wait in a per-user inbox.");
+    sim.line("/next"); // brings the curveball first
+    sim.line("Archive to cold storage after 30 days.");
+    sim.line("/next"); // then the follow-up
+    let r = sim.rec(Phase::DeepDive).clone();
+    assert_eq!(r.followups.len(), 1, "a follow-up was asked after the curveball");
+    sim.line("Fan-out happens per device.");
+    let r = sim.rec(Phase::DeepDive).clone();
+    let text = r.graded_text();
+    let (a, c, f) = (
+        text.find("per-user inbox").unwrap(),
+        text.find("cold storage").unwrap(),
+        text.find("per device").unwrap(),
+    );
+    assert!(a < c && c < f, "answer, curveball, follow-up: {text}");
+}
+
+#[test]
+fn the_sentence_typed_when_the_curveball_arrived_stays_in_the_deep_dive_answer() {
+    let mut sim = Sim::new(opts());
+    sim.line("/skip");
+    sim.line("/skip");
+    sim.line("Offline messages wait in a per-user inbox.");
+    sim.send(Event::Autosave { draft: "Each device acks its own".into() });
+    let at = sim.s.transcript().curveball_plan.clone().unwrap().at_secs;
+    sim.advance(at + 0.5);
+    assert!(sim.rec(Phase::DeepDive).curveball.is_some());
+    assert!(sim.notes().iter().any(|n| n.contains("Finish the line you are typing")), "{:?}", sim.notes());
+    sim.line("Each device acks its own messages.");
+    sim.line("Archive to cold storage after 30 days.");
+    let r = sim.rec(Phase::DeepDive);
+    assert_eq!(r.answer, "Offline messages wait in a per-user inbox.\nEach device acks its own messages.");
+    assert_eq!(r.curveball.as_ref().unwrap().answer, "Archive to cold storage after 30 days.");
 }

@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 use tokio::sync::mpsc;
 
 use crate::driver::{Input, Shell, Status, is_urgent};
-use crate::session::{Message, fmt_duration};
+use crate::session::{Message, fmt_duration, literal_line};
 use crate::transcript::Transcript;
 
 use super::render::{message_markdown, to_terminal};
@@ -74,6 +74,8 @@ impl TermLike for RawOut {
 pub struct LineEditor {
     chars: Vec<char>,
     cursor: usize,
+    /// The line starts with pasted text: it is answer text even if it starts with `/`.
+    pasted: bool,
 }
 
 /// What a key did to the line.
@@ -91,6 +93,21 @@ impl LineEditor {
         self.chars.iter().collect()
     }
 
+    /// Insert pasted text at the cursor.
+    pub fn paste_str(&mut self, s: &str) {
+        if self.chars.is_empty() {
+            self.pasted = true;
+        }
+        self.insert_str(s);
+    }
+
+    /// Take the line as entered: a line that began as a paste is answer text.
+    fn take_entered(&mut self) -> String {
+        let pasted = self.pasted;
+        let line = self.take();
+        if pasted { literal_line(&line) } else { line }
+    }
+
     pub fn insert_str(&mut self, s: &str) {
         for c in s.chars().filter(|c| !c.is_control() || *c == '\t') {
             let c = if c == '\t' { ' ' } else { c };
@@ -101,11 +118,20 @@ impl LineEditor {
 
     fn take(&mut self) -> String {
         self.cursor = 0;
+        self.pasted = false;
         std::mem::take(&mut self.chars).into_iter().collect()
     }
 
     /// Apply one key press.
     pub fn key(&mut self, key: KeyEvent) -> Edit {
+        let edit = self.apply(key);
+        if self.chars.is_empty() {
+            self.pasted = false;
+        }
+        edit
+    }
+
+    fn apply(&mut self, key: KeyEvent) -> Edit {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Char('c') if ctrl => Edit::Interrupt,
@@ -135,7 +161,7 @@ impl LineEditor {
                 self.cursor += 1;
                 Edit::Changed
             }
-            KeyCode::Enter => Edit::Submit(self.take()),
+            KeyCode::Enter => Edit::Submit(self.take_entered()),
             KeyCode::Backspace if self.cursor > 0 => {
                 self.cursor -= 1;
                 self.chars.remove(self.cursor);
@@ -185,6 +211,15 @@ impl LineEditor {
     }
 }
 
+/// An entered line as it lands in the answer: `//text` is the literal `/text`.
+fn shown_as(line: &str) -> std::borrow::Cow<'_, str> {
+    let body = line.trim_start();
+    match body.strip_prefix("//") {
+        Some(rest) => format!("{}/{rest}", &line[..line.len() - body.len()]).into(),
+        None => line.into(),
+    }
+}
+
 /// The interactive shell: footer, input thread, editor.
 pub struct TerminalShell {
     bar: ProgressBar,
@@ -192,6 +227,8 @@ pub struct TerminalShell {
     files: crate::driver::SessionFiles,
     paused: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
+    /// Set when the phase ended and took the line being typed: the input thread empties it.
+    clear: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     restored: bool,
 }
@@ -213,9 +250,11 @@ impl TerminalShell {
         bar.set_message("› ");
         let paused = Arc::new(AtomicBool::new(false));
         let stop = Arc::new(AtomicBool::new(false));
+        let clear = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (bar, paused, stop) = (bar.clone(), paused.clone(), stop.clone());
-            thread::spawn(move || read_keys(&bar, &tx, &paused, &stop, color))
+            let flags = Flags { paused: paused.clone(), stop: stop.clone(), clear: clear.clone() };
+            let bar = bar.clone();
+            thread::spawn(move || read_keys(&bar, &tx, &flags, color))
         };
         Ok(Self {
             bar,
@@ -223,6 +262,7 @@ impl TerminalShell {
             files: crate::driver::SessionFiles { path },
             paused,
             stop,
+            clear,
             thread: Some(thread),
             restored: false,
         })
@@ -296,17 +336,26 @@ pub fn status_line(s: &Status, width: usize, color: bool) -> String {
     }
 }
 
+/// What the shell tells its input thread.
+struct Flags {
+    paused: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    clear: Arc<AtomicBool>,
+}
+
 /// The input thread: keys and pastes into the line editor; entered lines to the driver.
-fn read_keys(
-    bar: &ProgressBar,
-    tx: &mpsc::UnboundedSender<Input>,
-    paused: &AtomicBool,
-    stop: &AtomicBool,
-    color: bool,
-) {
+fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, flags: &Flags, color: bool) {
+    let (paused, stop) = (&flags.paused, &flags.stop);
     let mut editor = LineEditor::default();
     let width = || terminal::size().map_or(80, |(w, _)| usize::from(w));
     while !stop.load(Ordering::SeqCst) {
+        if flags.clear.swap(false, Ordering::SeqCst) {
+            editor = LineEditor::default();
+            bar.set_message(editor.view(width(), color));
+            if tx.send(Input::Draft(String::new())).is_err() {
+                return;
+            }
+        }
         if paused.load(Ordering::SeqCst) || !event::poll(Duration::from_millis(50)).unwrap_or(false) {
             if paused.load(Ordering::SeqCst) {
                 thread::sleep(Duration::from_millis(20));
@@ -335,9 +384,9 @@ fn read_keys(
                 let text = text.replace("\r\n", "\n").replace('\r', "\n");
                 let mut parts = text.split('\n').peekable();
                 while let Some(part) = parts.next() {
-                    editor.insert_str(part);
+                    editor.paste_str(part);
                     if parts.peek().is_some() {
-                        entered.push(editor.take());
+                        entered.push(editor.take_entered());
                     }
                 }
             }
@@ -345,9 +394,13 @@ fn read_keys(
             _ => continue,
         }
         if !entered.is_empty() {
+            // Echo what lands in the answer: a `//` escape shows as the `/` it stands for.
             let echo: String = entered
                 .iter()
-                .map(|l| if color { format!("\x1b[2m  {l}\x1b[0m\n") } else { format!("  {l}\n") })
+                .map(|l| {
+                    let l = shown_as(l);
+                    if color { format!("\x1b[2m  {l}\x1b[0m\n") } else { format!("  {l}\n") }
+                })
                 .collect();
             bar.suspend(|| {
                 let _ = RawOut::write_text(&echo);
@@ -414,6 +467,11 @@ impl Shell for TerminalShell {
         self.files.save(transcript)
     }
 
+    fn clear_draft(&mut self) {
+        self.clear.store(true, Ordering::SeqCst);
+        self.bar.set_message("› ");
+    }
+
     fn finish(&mut self) {
         self.restore();
     }
@@ -442,6 +500,18 @@ mod tests {
         assert_eq!(press(&mut e, KeyCode::Enter), Edit::Submit("o".into()));
         assert_eq!(e.text(), "");
         assert_eq!(e.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Edit::Interrupt);
+    }
+
+    #[test]
+    fn a_pasted_line_starting_with_a_slash_is_entered_as_text_and_a_typed_one_as_a_command() {
+        let mut e = LineEditor::default();
+        e.paste_str("/links POST creates a link");
+        assert_eq!(press(&mut e, KeyCode::Enter), Edit::Submit("//links POST creates a link".into()));
+        for c in "/next".chars() {
+            press(&mut e, KeyCode::Char(c));
+        }
+        assert_eq!(press(&mut e, KeyCode::Enter), Edit::Submit("/next".into()), "typed: a command");
+        assert_eq!(shown_as("  //links"), "  /links", "echoed as it lands in the answer");
     }
 
     #[test]

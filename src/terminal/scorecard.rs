@@ -345,20 +345,21 @@ pub fn transcript_markdown(t: &Transcript) -> String {
         } else {
             let _ = writeln!(md, "{}\n", rec.answer.trim());
         }
-        for f in &rec.followups {
-            let _ = writeln!(md, "**Follow-up:** {}\n", f.question.trim());
-            if f.answer.trim().is_empty() {
-                md.push_str("*(no answer)*\n\n");
-            } else {
-                let _ = writeln!(md, "{}\n", f.answer.trim());
-            }
-        }
+        // In the order they were said: the curveball arrives before /next asks a follow-up.
         if let Some(c) = &rec.curveball {
             let _ = writeln!(md, "**Curveball** at {}: {}\n", clock(c.at_secs), c.text.trim());
             if c.answer.trim().is_empty() {
                 md.push_str("*(no answer)*\n\n");
             } else {
                 let _ = writeln!(md, "{}\n", c.answer.trim());
+            }
+        }
+        for f in &rec.followups {
+            let _ = writeln!(md, "**Follow-up:** {}\n", f.question.trim());
+            if f.answer.trim().is_empty() {
+                md.push_str("*(no answer)*\n\n");
+            } else {
+                let _ = writeln!(md, "{}\n", f.answer.trim());
             }
         }
         if !rec.hints.is_empty() {
@@ -503,5 +504,38 @@ mod tests {
         let md = render_markdown(&c, &d, None);
         assert!(md.contains("> ⚠"), "{md}");
         assert!(md.contains("| Requirements |"), "{md}");
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::transcript::{CurveballRecord, FollowUp};
+
+    #[test]
+    fn review_shows_the_curveball_before_the_follow_up_that_came_after_it() {
+        let d = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let mut t = Transcript::begin(&d, "t".into(), chrono::DateTime::UNIX_EPOCH, 45.0);
+        let dd = t.phase_mut(Phase::DeepDive).unwrap();
+        dd.answer = "Inbox per user.".into();
+        dd.curveball = Some(CurveballRecord {
+            id: "c".into(),
+            text: "Keep chats for 7 years.".into(),
+            at_secs: 300.0,
+            answer: "Cold storage.".into(),
+        });
+        dd.followups.push(FollowUp {
+            item: None,
+            question: "How do acks work?".into(),
+            answer: "Per device.".into(),
+        });
+        let md = transcript_markdown(&t);
+        let order: Vec<usize> =
+            ["Inbox per user.", "**Curveball**", "Cold storage.", "**Follow-up:**", "Per device."]
+                .iter()
+                .map(|s| md.find(s).unwrap_or_else(|| panic!("{s} missing:\n{md}")))
+                .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{md}");
     }
 }

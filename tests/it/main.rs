@@ -11,6 +11,7 @@ mod common;
 mod architecture;
 mod catalog;
 mod grade;
+mod interview;
 mod llm;
 mod progress;
 mod session;

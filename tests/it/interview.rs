@@ -1,0 +1,81 @@
+//! Integration tests for issue 10, the interview as a candidate lives it: what is typed, pasted and
+//! left unfinished lands in the phase it was written for; the clock; the scorecard a person reads.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::Home;
+
+fn phase<'a>(t: &'a Value, id: &str) -> &'a Value {
+    t["phases"].as_array().unwrap().iter().find(|p| p["phase"] == id).unwrap()
+}
+
+/// A session in a pseudo-terminal, past the opening.
+fn pty(home: &Home, args: &[&str]) -> expectrl::session::OsSession {
+    use expectrl::Expect;
+    let mut cmd = home.std_cmd();
+    cmd.args(args).env("TERM", "xterm").env("COLUMNS", "100");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("Phase 1/4").unwrap();
+    p.expect(" left · interview ").unwrap();
+    p
+}
+
+#[test]
+fn a_plain_paste_of_150_lines_does_not_stall_and_quit_is_not_held_behind_it() {
+    use expectrl::{Eof, Expect};
+    let home = Home::new();
+    let mut p = pty(&home, &["whatsapp", "--minutes", "30"]);
+    // No bracketed-paste markers: the terminal delivers the lines as keys, each ending in Enter.
+    let lines: Vec<String> =
+        (1..=150).map(|n| format!("pasted line {n} of the answer, long enough to matter")).collect();
+    let paste: String = lines.join("\r") + "\r";
+    p.send(&paste).unwrap();
+    p.expect("pasted line 150 of the answer").unwrap();
+    let started = std::time::Instant::now();
+    p.send("/quit\r").unwrap();
+    p.expect("Continue with `mockdesign resume").unwrap();
+    p.expect(Eof).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5), "/quit waited {:?}", started.elapsed());
+    let t = home.latest_transcript();
+    let answer = phase(&t, "requirements")["answer"].as_str().unwrap().to_string();
+    assert_eq!(answer.lines().count(), 150, "{answer}");
+}
+
+#[test]
+fn a_bracketed_paste_line_starting_with_a_slash_is_kept_as_answer_text() {
+    use expectrl::{Eof, Expect};
+    let home = Home::new();
+    let mut p = pty(&home, &["whatsapp", "--minutes", "30"]);
+    p.send("\x1b[200~/links POST creates a link\r\n  /links/{id} GET resolves it\r\nand caches it\x1b[201~")
+        .unwrap();
+    p.send("\r").unwrap();
+    p.expect("and caches it").unwrap();
+    p.send("/quit\r").unwrap();
+    p.expect("Continue with `mockdesign resume").unwrap();
+    let seen = String::from_utf8_lossy(p.expect(Eof).unwrap().before()).into_owned();
+    assert!(!seen.contains("unknown command"), "{seen}");
+    let t = home.latest_transcript();
+    assert_eq!(
+        phase(&t, "requirements")["answer"],
+        "/links POST creates a link\n  /links/{id} GET resolves it\nand caches it"
+    );
+}
+
+#[test]
+fn an_unfinished_line_leaks_into_no_later_phase_of_the_saved_transcript() {
+    use expectrl::{Eof, Expect};
+    let home = Home::new();
+    let mut p = pty(&home, &["whatsapp", "--minutes", "0.2"]);
+    p.send("a line typed but never entered").unwrap();
+    p.expect("Phase 2/4").unwrap();
+    p.expect(Eof).unwrap();
+    let t = home.latest_transcript();
+    assert_eq!(t["status"], "finished");
+    assert_eq!(phase(&t, "requirements")["answer"], "a line typed but never entered");
+    for id in ["high-level", "deep-dive", "trade-offs"] {
+        assert_eq!(phase(&t, id)["answer"], "", "{id}");
+    }
+}
