@@ -39,6 +39,8 @@ pub struct Status {
     pub phase_left: f64,
     pub phase_budget: f64,
     pub total_left: f64,
+    /// The clock is stopped by `/pause`, or waits for Enter after the opening.
+    pub paused: bool,
 }
 
 /// What the driver needs from the shell around it.
@@ -187,6 +189,7 @@ pub async fn run(
                     phase_left: session.phase_left(now),
                     phase_budget: session.phase_budget(),
                     total_left: session.total_left(now),
+                    paused: session.is_paused(),
                 });
             }
         }
@@ -375,5 +378,38 @@ mod tests {
         let last = shell.saves.last().unwrap();
         assert_eq!(last.phases[0].answer, "a high-level design typed as nothing");
         assert_eq!(last.status, RunStatus::Finished);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_clock_starts_at_enter_carries_unused_time_and_stops_while_paused() {
+        let mut s = session(45.0);
+        s.wait_for_enter();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut shell = Fake::default();
+        let started = Instant::now();
+        let run = async {
+            let _ = run(&mut s, &mut rx, &mut shell, None).await;
+        };
+        let candidate = async {
+            tokio::time::sleep(Duration::from_secs(5 * 60)).await; // reads the opening
+            tx.send(Input::Line(String::new())).unwrap();
+            tokio::time::sleep(Duration::from_secs(2 * 60)).await;
+            tx.send(Input::Line("/skip".into())).unwrap(); // 6:00 of requirements unused
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            tx.send(Input::Line("/pause".into())).unwrap();
+            tokio::time::sleep(Duration::from_secs(10 * 60)).await; // the doorbell
+            tx.send(Input::Line(String::new())).unwrap();
+        };
+        tokio::join!(run, candidate);
+        // 5:00 reading + 45:00 interview + 10:00 paused, by tokio's clock.
+        let took = started.elapsed().as_secs_f64();
+        assert!((took - 60.0 * 60.0).abs() < 1.0, "{took}");
+        let t = shell.saves.last().unwrap();
+        assert_eq!(t.status, RunStatus::Finished);
+        assert!((t.phases[0].used_secs - 120.0).abs() < 1.0, "{}", t.phases[0].used_secs);
+        assert!((t.phases[1].paused_secs - 600.0).abs() < 1.0);
+        assert!(t.phases[2].allowed_secs() > 15.0 * 60.0, "the deep dive got some of the unused time");
+        let used: f64 = t.phases.iter().map(|p| p.used_secs).sum();
+        assert!((used - 45.0 * 60.0).abs() < 1.0, "{used}");
     }
 }

@@ -99,15 +99,40 @@ pub struct PhaseRecord {
     #[serde(default)]
     pub hints: Vec<String>,
     pub budget_secs: f64,
+    /// Time not used by earlier phases that this phase was given (negative when earlier phases
+    /// ran over with a soft timer). The phase may use `budget_secs + carried_secs`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub carried_secs: f64,
     pub used_secs: f64,
     #[serde(default)]
     pub overtime_secs: f64,
+    /// Seconds spent paused (`/pause`), not counted in `used_secs`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub paused_secs: f64,
+    /// How many times the candidate paused in this phase.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub pauses: u32,
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
     pub ended: Option<Ended>,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero_u32(x: &u32) -> bool {
+    *x == 0
+}
+
 impl PhaseRecord {
+    /// The time this phase may use: its budget plus what earlier phases left it.
+    pub fn allowed_secs(&self) -> f64 {
+        (self.budget_secs + self.carried_secs).max(0.0)
+    }
+
     /// Everything said in this phase, for grading, in the order it was said: the answer, the
     /// curveball's answer (it arrives before `/next` can ask a follow-up), then follow-up answers.
     pub fn graded_text(&self) -> String {
@@ -173,8 +198,11 @@ impl Transcript {
                 curveball: None,
                 hints: Vec::new(),
                 budget_secs: budgets[phase.index()],
+                carried_secs: 0.0,
                 used_secs: 0.0,
                 overtime_secs: 0.0,
+                paused_secs: 0.0,
+                pauses: 0,
                 started_at: None,
                 ended_at: None,
                 ended: None,

@@ -133,6 +133,9 @@ pub(crate) fn run_session(
     // `[interviewer] llm = true`: settings that cannot work are refused before the session starts.
     let interviewer = super::grading::interviewer_settings(ctx, llm)?;
     let color = interactive && !style::plain_requested();
+    if interactive {
+        session.wait_for_enter();
+    }
     // Save before the first prompt, so even an immediate kill leaves a resumable session.
     crate::transcript::save(path, session.transcript())?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();

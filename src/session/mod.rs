@@ -152,8 +152,12 @@ enum Target {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     NotStarted,
+    /// The opening is shown; the clock starts when the candidate presses Enter.
+    Opening,
     /// A phase is open.
     Open,
+    /// `/pause`: the clock is stopped until `/resume` (or Enter).
+    Paused,
     /// `/next` was entered and the follow-up is being computed.
     AwaitingProbe,
     Done,
@@ -165,6 +169,7 @@ Commands:
   /ask QUESTION    ask the interviewer a clarifying question
   /hint            a nudge for this phase (recorded; costs a little score)
   /time            time left in this phase and in the interview
+  /pause           stop the clock (recorded); Enter or /resume starts it again
   /skip            skip the rest of this phase
   /edit            edit your answer so far in $EDITOR
   /quit            save and leave (continue later with `mockdesign resume`)
@@ -182,8 +187,10 @@ pub struct Session {
     target: Target,
     /// Monotonic seconds when the current phase (re)started on this run.
     phase_started: f64,
-    /// Seconds the current phase had used before this run (resume).
+    /// Seconds the current phase had used before `phase_started` (resume, pauses).
     used_before: f64,
+    /// Wait for Enter after the opening before the clock starts (a terminal; never a pipe).
+    wait_for_enter: bool,
     warned: bool,
     time_up_noted: bool,
     hint_index: usize,
@@ -264,8 +271,8 @@ impl Session {
             s.append(&rec.draft);
             s.record_mut().draft.clear();
         }
-        s.warned = rec.budget_secs - rec.used_secs <= warning_lead(rec.budget_secs);
-        s.time_up_noted = rec.used_secs >= rec.budget_secs;
+        s.warned = rec.allowed_secs() - rec.used_secs <= warning_lead(rec.allowed_secs());
+        s.time_up_noted = rec.used_secs >= rec.allowed_secs();
         Ok(s)
     }
 
@@ -279,6 +286,7 @@ impl Session {
             target: Target::Answer,
             phase_started: 0.0,
             used_before: 0.0,
+            wait_for_enter: false,
             warned: false,
             time_up_noted: false,
             hint_index: 0,
@@ -291,6 +299,12 @@ impl Session {
 
     pub fn transcript(&self) -> &Transcript {
         &self.transcript
+    }
+
+    /// Start the clock only when the candidate presses Enter after reading the opening (for a
+    /// terminal; piped input starts at once).
+    pub fn wait_for_enter(&mut self) {
+        self.wait_for_enter = true;
     }
 
     /// Mark a scripted session's answer as one text without phase headings.
@@ -315,34 +329,40 @@ impl Session {
         self.state == State::Done
     }
 
-    /// Seconds used in the current phase at `secs`.
+    /// Seconds used in the current phase at `secs` (time paused is not used).
     pub fn phase_used(&self, secs: f64) -> f64 {
         match self.state {
             State::Open | State::AwaitingProbe => self.used_before + (secs - self.phase_started).max(0.0),
+            State::Paused => self.used_before,
             _ => self.record().used_secs,
         }
     }
 
     /// Seconds left in the current phase (negative in overtime).
     pub fn phase_left(&self, secs: f64) -> f64 {
-        self.record().budget_secs - self.phase_used(secs)
+        self.phase_budget() - self.phase_used(secs)
     }
 
-    /// The phase budget in seconds.
+    /// The time the current phase may use: its budget plus time carried from earlier phases.
     pub fn phase_budget(&self) -> f64 {
-        self.record().budget_secs
+        self.record().allowed_secs()
     }
 
-    /// Seconds left in the whole interview: unspent budget of this and later phases.
+    /// Is the clock stopped: by `/pause`, or before the candidate pressed Enter after the opening?
+    pub fn is_paused(&self) -> bool {
+        matches!(self.state, State::Paused | State::Opening)
+    }
+
+    /// Seconds left in the whole interview, the hard limit: its length less every second used.
     pub fn total_left(&self, secs: f64) -> f64 {
-        let later: f64 = self
+        let total: f64 = self.transcript.phases.iter().map(|p| p.budget_secs).sum();
+        let used: f64 = self
             .transcript
             .phases
             .iter()
-            .filter(|p| p.phase > self.phase && p.ended.is_none())
-            .map(|p| p.budget_secs - p.used_secs)
+            .map(|p| if p.phase == self.phase { self.phase_used(secs) } else { p.used_secs })
             .sum();
-        self.phase_left(secs).max(0.0) + later
+        (total - used).max(0.0)
     }
 
     fn record(&self) -> &PhaseRecord {
@@ -394,6 +414,10 @@ impl Session {
                 }
             }
             Event::EndOfInput => {
+                if self.state == State::Opening {
+                    let resumed = self.record().started_at.is_some();
+                    self.begin(resumed, now, &mut fx);
+                }
                 if self.is_active() {
                     self.end_phase(Ended::Submitted, now, &mut fx);
                     // Whatever was never reached was not answered.
@@ -407,7 +431,7 @@ impl Session {
     }
 
     fn is_active(&self) -> bool {
-        matches!(self.state, State::Open | State::AwaitingProbe)
+        matches!(self.state, State::Open | State::AwaitingProbe | State::Paused)
     }
 
     fn start(&mut self, now: Clock, fx: &mut Vec<Effect>) {
@@ -422,6 +446,19 @@ impl Session {
                 minutes: self.opts.minutes,
             }));
         }
+        if self.wait_for_enter {
+            self.state = State::Opening;
+            let what = if resumed { "continue" } else { "start" };
+            fx.push(Effect::Show(Message::Note(format!(
+                "Press Enter when you are ready to {what} — the clock starts then."
+            ))));
+            return;
+        }
+        self.begin(resumed, now, fx);
+    }
+
+    /// Open the phase and start its clock (after the opening, or at once).
+    fn begin(&mut self, resumed: bool, now: Clock, fx: &mut Vec<Effect>) {
         self.open_phase(now, fx);
         let so_far = self.record().graded_text();
         if resumed && !so_far.is_empty() {
@@ -443,7 +480,8 @@ impl Session {
         if rec.started_at.is_none() {
             rec.started_at = Some(now.wall);
         }
-        let (text, budget, used) = (rec.prompt.clone(), rec.budget_secs, rec.used_secs);
+        let (text, budget, used, carried) =
+            (rec.prompt.clone(), rec.allowed_secs(), rec.used_secs, rec.carried_secs);
         self.used_before = used;
         fx.push(Effect::Show(Message::PhaseStart {
             phase,
@@ -452,6 +490,17 @@ impl Session {
             budget_secs: budget,
             resumed_used_secs: used,
         }));
+        if carried >= 1.0 && used == 0.0 {
+            fx.push(Effect::Show(Message::Note(format!(
+                "This phase has {} more than planned: time earlier phases did not use.",
+                fmt_duration(carried)
+            ))));
+        } else if carried <= -1.0 && used == 0.0 {
+            fx.push(Effect::Show(Message::Note(format!(
+                "This phase has {} less than planned: earlier phases ran over.",
+                fmt_duration(-carried)
+            ))));
+        }
         self.schedule_timers(now, fx);
         self.save(now, fx);
     }
@@ -460,7 +509,7 @@ impl Session {
         if self.opts.scripted {
             return;
         }
-        let left = self.phase_left(now.secs);
+        let left = self.phase_left(now.secs).min(self.total_left(now.secs));
         let budget = self.phase_budget();
         let lead = warning_lead(budget);
         if !self.warned && left > lead {
@@ -470,13 +519,13 @@ impl Session {
                 at: now.secs + left - lead,
             }));
         }
-        if !self.time_up_noted {
-            fx.push(Effect::Schedule(Timer {
-                kind: TimerKind::TimeUp,
-                phase: self.phase,
-                at: now.secs + left.max(0.0),
-            }));
-        }
+        let total = self.total_left(now.secs);
+        let until = if self.time_up_noted { total } else { left.min(total) };
+        fx.push(Effect::Schedule(Timer {
+            kind: TimerKind::TimeUp,
+            phase: self.phase,
+            at: now.secs + until.max(0.0),
+        }));
         if self.phase == Phase::DeepDive && self.record().curveball.is_none() {
             if let Some(plan) = &self.transcript.curveball_plan {
                 let wait = (plan.at_secs - self.phase_used(now.secs)).max(0.0);
@@ -490,6 +539,30 @@ impl Session {
     }
 
     fn line(&mut self, line: &str, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state == State::Opening {
+            let cmd = line.trim().to_lowercase();
+            if cmd == "/quit" || cmd == "/exit" {
+                fx.push(Effect::Show(Message::Note("Nothing was started; see you next time.".into())));
+                self.leave(now, Status::Quit, fx);
+                fx.push(Effect::End(Outcome::Quit));
+                return;
+            }
+            let resumed = self.record().started_at.is_some();
+            self.begin(resumed, now, fx);
+            if line.trim().is_empty() {
+                return;
+            }
+        }
+        if self.state == State::Paused {
+            let cmd = line.trim().to_lowercase();
+            let stays = matches!(cmd.as_str(), "/pause" | "/time" | "/t" | "/help" | "/h" | "/?");
+            if !stays && !cmd.starts_with("/quit") && !cmd.starts_with("/exit") {
+                self.unpause(now, fx);
+                if line.trim().is_empty() || cmd == "/resume" || cmd == "/r" {
+                    return;
+                }
+            }
+        }
         if !self.is_active() {
             return;
         }
@@ -578,11 +651,52 @@ impl Session {
                 self.leave(now, Status::Quit, fx);
                 fx.push(Effect::End(Outcome::Quit));
             }
+            "pause" | "p" => self.pause(now, fx),
+            "resume" | "r" => fx.push(Effect::Show(Message::Note("The clock is running.".into()))),
             "help" | "h" | "?" => fx.push(Effect::Show(Message::Note(HELP.to_string()))),
             other => fx.push(Effect::Show(Message::Warning(format!(
                 "unknown command /{other} — /help lists the commands (start a line with // to type a literal /)"
             )))),
         }
+    }
+
+    /// Stop the clock: what was used is kept, the pause is recorded and not counted.
+    fn pause(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state != State::Open {
+            let why = if self.state == State::Paused {
+                "Already paused — press Enter (or /resume) to go on."
+            } else {
+                "The clock cannot be paused while the interviewer is writing a question."
+            };
+            fx.push(Effect::Show(Message::Note(why.into())));
+            return;
+        }
+        self.used_before = self.phase_used(now.secs);
+        self.phase_started = now.secs;
+        self.state = State::Paused;
+        self.record_mut().pauses += 1;
+        fx.push(Effect::Show(Message::Note(
+            "Paused — the clock is stopped. Press Enter (or /resume) to go on.".into(),
+        )));
+        self.save(now, fx);
+    }
+
+    /// Start the clock again after `/pause`; the time paused is recorded, not used.
+    fn unpause(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state != State::Paused {
+            return;
+        }
+        let paused = (now.secs - self.phase_started).max(0.0);
+        self.record_mut().paused_secs += paused;
+        self.state = State::Open;
+        self.phase_started = now.secs;
+        fx.push(Effect::Show(Message::Note(format!(
+            "Resumed after {} paused. {}",
+            fmt_duration(paused),
+            time_note(self.phase_left(now.secs), self.total_left(now.secs))
+        ))));
+        self.schedule_timers(now, fx);
+        self.save(now, fx);
     }
 
     fn next(&mut self, now: Clock, fx: &mut Vec<Effect>) {
@@ -663,12 +777,13 @@ impl Session {
     }
 
     fn timer(&mut self, timer: Timer, now: Clock, fx: &mut Vec<Effect>) {
-        if !self.is_active() || timer.phase != self.phase {
+        if !matches!(self.state, State::Open | State::AwaitingProbe) || timer.phase != self.phase {
             return;
         }
         let left = self.phase_left(now.secs);
         match timer.kind {
             TimerKind::Warning => {
+                let left = left.min(self.total_left(now.secs));
                 if self.warned || left > warning_lead(self.phase_budget()) + 0.5 {
                     return;
                 }
@@ -679,18 +794,31 @@ impl Session {
                 ))));
             }
             TimerKind::TimeUp => {
-                if self.time_up_noted || left > 0.05 {
-                    if !self.time_up_noted {
-                        // Fired early: try again at the right time.
-                        fx.push(Effect::Schedule(Timer { at: now.secs + left, ..timer }));
+                let total = self.total_left(now.secs);
+                if total <= 0.05 {
+                    // The whole interview's clock is the hard limit, soft timer or not.
+                    if self.phase.next().is_some() {
+                        fx.push(Effect::Show(Message::Note(
+                            "The interview's time is up — the remaining phases were not reached.".into(),
+                        )));
                     }
+                    while self.is_active() {
+                        self.end_phase(Ended::TimeUp, now, fx);
+                    }
+                    return;
+                }
+                let due = if self.time_up_noted { total } else { left.min(total) };
+                if due > 0.05 {
+                    // Fired early: try again at the right time.
+                    fx.push(Effect::Schedule(Timer { at: now.secs + due, ..timer }));
                     return;
                 }
                 self.time_up_noted = true;
                 if self.opts.soft_timer {
                     fx.push(Effect::Show(Message::Note(
-                        "Time's up for this phase — you are now in overtime (it is recorded). /next when ready.".into(),
+                        "Time's up for this phase — you are now in overtime (it is recorded, and comes off the later phases). /next when ready.".into(),
                     )));
+                    fx.push(Effect::Schedule(Timer { at: now.secs + total, ..timer }));
                 } else {
                     self.end_phase(Ended::TimeUp, now, fx);
                 }
@@ -732,21 +860,27 @@ impl Session {
         if !self.is_active() {
             return;
         }
+        if self.state == State::Paused {
+            let paused = (now.secs - self.phase_started).max(0.0);
+            self.record_mut().paused_secs += paused;
+        }
         let used = self.phase_used(now.secs);
         let phase = self.phase;
         let rec = self.record_mut();
         rec.used_secs = used;
-        rec.overtime_secs = (used - rec.budget_secs).max(0.0);
-        if ended == Ended::TimeUp {
+        rec.overtime_secs = (used - rec.allowed_secs()).max(0.0);
+        if ended == Ended::TimeUp && rec.overtime_secs <= 0.05 {
             rec.overtime_secs = 0.0;
-            rec.used_secs = rec.budget_secs.min(used);
+            rec.used_secs = rec.allowed_secs().min(used);
         }
+        let unused = rec.allowed_secs() - rec.used_secs;
         // A draft line still being typed is part of the answer.
         let draft = std::mem::take(&mut rec.draft);
         rec.ended = Some(ended);
         rec.ended_at = Some(now.wall);
-        let budget = rec.budget_secs;
+        let budget = rec.allowed_secs();
         let used = rec.used_secs;
+        self.carry(unused);
         if !draft.trim().is_empty() {
             self.append_as_typed(&draft);
             self.stale_draft = draft;
@@ -772,13 +906,41 @@ impl Session {
         }
     }
 
+    /// Give the time a phase left unused (or, with a soft timer, took over) to the phases not yet
+    /// reached, in proportion to their budgets: the interview's length never changes.
+    fn carry(&mut self, secs: f64) {
+        if secs.abs() < 0.5 {
+            return;
+        }
+        let later: Vec<usize> = self
+            .transcript
+            .phases
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.phase > self.phase && p.ended.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        let weight: f64 = later.iter().map(|&i| self.transcript.phases[i].budget_secs).sum();
+        if weight <= 0.0 {
+            return;
+        }
+        for i in later {
+            let p = &mut self.transcript.phases[i];
+            p.carried_secs += secs * p.budget_secs / weight;
+        }
+    }
+
     /// Save and stop the clock without ending the phase (resumable).
     fn leave(&mut self, now: Clock, status: Status, fx: &mut Vec<Effect>) {
+        if self.state == State::Paused {
+            let paused = (now.secs - self.phase_started).max(0.0);
+            self.record_mut().paused_secs += paused;
+        }
         if self.is_active() {
             let used = self.phase_used(now.secs);
             let rec = self.record_mut();
             rec.used_secs = used;
-            rec.overtime_secs = (used - rec.budget_secs).max(0.0);
+            rec.overtime_secs = (used - rec.allowed_secs()).max(0.0);
         }
         self.state = State::Done;
         self.transcript.status = status;

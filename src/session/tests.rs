@@ -259,8 +259,11 @@ fn quit_then_resume_continues_with_the_time_that_was_left() {
         "Clients keep a connection open.\nhalf a sent"
     );
     let mut sim = Sim::from(resumed);
-    assert!((sim.s.phase_left(0.0) - 9.0 * 60.0).abs() < 1e-6);
-    sim.advance(9.0 * 60.0 - 1.0);
+    // 12:00 planned, plus the 8:00 the skipped requirements left, shared by budget (12 of 37).
+    let allowed = 12.0 * 60.0 + 8.0 * 60.0 * 12.0 / 37.0;
+    assert!((sim.s.phase_budget() - allowed).abs() < 1e-6, "{}", sim.s.phase_budget());
+    assert!((sim.s.phase_left(0.0) - (allowed - 180.0)).abs() < 1e-6);
+    sim.advance(allowed - 180.0 - 1.0);
     assert_eq!(sim.s.phase(), Phase::HighLevel);
     sim.advance(1.5);
     let hl = sim.rec(Phase::HighLevel);
@@ -419,4 +422,82 @@ fn the_sentence_typed_when_the_curveball_arrived_stays_in_the_deep_dive_answer()
     let r = sim.rec(Phase::DeepDive);
     assert_eq!(r.answer, "Offline messages wait in a per-user inbox.\nEach device acks its own messages.");
     assert_eq!(r.curveball.as_ref().unwrap().answer, "Archive to cold storage after 30 days.");
+}
+
+#[test]
+fn unused_phase_time_carries_to_later_phases_and_the_interview_length_is_fixed() {
+    let mut sim = Sim::new(opts());
+    sim.advance(120.0);
+    sim.line("/skip"); // 6:00 of the requirements' 8:00 unused
+    let hl = sim.rec(Phase::HighLevel);
+    assert!((hl.carried_secs - 360.0 * 12.0 / 37.0).abs() < 1e-6, "{}", hl.carried_secs);
+    assert!(sim.notes().iter().any(|n| n.contains("more than planned")), "{:?}", sim.notes());
+    let dd = sim.rec(Phase::DeepDive);
+    assert!(dd.allowed_secs() > 15.0 * 60.0, "a short requirements phase buys a longer deep dive");
+    assert!((sim.s.total_left(sim.now) - (45.0 * 60.0 - 120.0)).abs() < 1e-6);
+    sim.advance(45.0 * 60.0 - 120.0 - 1.0);
+    assert_eq!(sim.ended, None, "still in the last phase a second before 45:00");
+    sim.advance(1.5);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+    let used: f64 = sim.s.transcript().phases.iter().map(|p| p.used_secs).sum();
+    assert!((used - 45.0 * 60.0).abs() < 1e-6, "{used}");
+}
+
+#[test]
+fn pause_stops_the_clock_and_is_recorded_not_counted() {
+    let mut sim = Sim::new(opts());
+    sim.advance(60.0);
+    sim.line("/pause");
+    assert!(sim.s.is_paused());
+    sim.advance(600.0); // longer than the phase: nothing ends while paused
+    assert_eq!(sim.s.phase(), Phase::Requirements);
+    assert!((sim.s.phase_left(sim.now) - 420.0).abs() < 1e-6);
+    sim.line(""); // Enter goes on
+    assert!(!sim.s.is_paused());
+    assert!(sim.notes().iter().any(|n| n.contains("Resumed after 10:00 paused")), "{:?}", sim.notes());
+    sim.line("Group chat.");
+    sim.advance(420.0 + 0.5);
+    let r = sim.rec(Phase::Requirements);
+    assert_eq!(r.ended, Some(Ended::TimeUp));
+    assert_eq!(r.answer, "Group chat.");
+    assert!((r.used_secs - 480.0).abs() < 1e-6, "{}", r.used_secs);
+    assert_eq!(r.pauses, 1);
+    assert!((r.paused_secs - 600.0).abs() < 1e-6, "{}", r.paused_secs);
+}
+
+#[test]
+fn with_a_soft_timer_the_whole_interview_clock_is_still_the_hard_limit() {
+    let mut sim = Sim::new(Options { soft_timer: true, ..opts() });
+    sim.advance(20.0 * 60.0);
+    assert_eq!(sim.s.phase(), Phase::Requirements, "a soft timer runs the phase over");
+    sim.line("/next");
+    sim.line("/next");
+    // 12:00 over came off the later phases.
+    let later: f64 = [Phase::HighLevel, Phase::DeepDive, Phase::TradeOffs]
+        .iter()
+        .map(|p| sim.rec(*p).allowed_secs())
+        .sum();
+    assert!((later - 25.0 * 60.0).abs() < 1.0, "{later}");
+    sim.advance(25.0 * 60.0 + 1.0);
+    assert_eq!(sim.ended, Some(Outcome::Finished), "ended by the 45-minute clock");
+}
+
+#[test]
+fn the_clock_starts_when_the_candidate_presses_enter_after_the_opening() {
+    let mut s =
+        Session::new(&design(), opts(), "t".into(), Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap());
+    s.wait_for_enter();
+    let mut sim = Sim::from(s);
+    assert!(matches!(sim.shown[0], Message::Scenario { .. }));
+    assert!(!sim.shown.iter().any(|m| matches!(m, Message::PhaseStart { .. })), "not yet");
+    assert!(sim.notes().iter().any(|n| n.contains("Press Enter")));
+    sim.advance(600.0); // reading the opening
+    assert!(sim.s.transcript().phases[0].started_at.is_none());
+    sim.line("");
+    assert!(sim.shown.iter().any(|m| matches!(m, Message::PhaseStart { number: 1, .. })));
+    sim.advance(45.0 * 60.0 - 1.0);
+    assert_eq!(sim.ended, None);
+    sim.advance(1.5);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert!((sim.rec(Phase::Requirements).used_secs - 480.0).abs() < 1e-6);
 }

@@ -304,6 +304,7 @@ pub fn status_line(s: &Status, width: usize, color: bool) -> String {
     } else {
         format!("{} left", fmt_duration(s.phase_left))
     };
+    let left = if s.paused { format!("paused · {left}") } else { left };
     let mut text = format!(
         "{}/4 {} · {left} · interview {}",
         s.phase.index() + 1,
@@ -527,7 +528,13 @@ mod tests {
 
     #[test]
     fn the_countdown_line_fits_any_width() {
-        let s = Status { phase: Phase::DeepDive, phase_left: 125.0, phase_budget: 900.0, total_left: 725.0 };
+        let s = Status {
+            phase: Phase::DeepDive,
+            phase_left: 125.0,
+            phase_budget: 900.0,
+            total_left: 725.0,
+            paused: false,
+        };
         for width in [20, 40, 60, 100] {
             let line = status_line(&s, width, false);
             assert!(line.chars().count() < width, "{width}: {line}");

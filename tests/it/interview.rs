@@ -18,6 +18,8 @@ fn pty(home: &Home, args: &[&str]) -> expectrl::session::OsSession {
     cmd.args(args).env("TERM", "xterm").env("COLUMNS", "100");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("Press Enter when you are ready").unwrap();
+    p.send("\r").unwrap();
     p.expect("Phase 1/4").unwrap();
     p.expect(" left · interview ").unwrap();
     p
