@@ -53,6 +53,10 @@ pub struct Transcript {
     /// The candidate's own checklist ticks, if they self-scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_ticks: Option<Vec<SelfTick>>,
+    /// How the requirement change was handled: the rubric grader on the curveball answer alone,
+    /// whatever graded the rest. `review --json` shows it as the scorecard's `curveball`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curveball_grade: Option<crate::grade::curveball::CurveballGrade>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +232,7 @@ impl Transcript {
             phases,
             scorecards: Vec::new(),
             self_ticks: None,
+            curveball_grade: None,
         }
     }
 

@@ -14,7 +14,7 @@ use super::Ctx;
 use crate::catalog::Design;
 use crate::cli::{GraderKind, LlmArgs, ReviewFormat};
 use crate::grade::rubric::RubricGrader;
-use crate::grade::{Grader, Scorecard};
+use crate::grade::{Grader, Scorecard, curveball};
 use crate::terminal::scorecard::{self, RenderOpts};
 use crate::transcript::{self, Transcript};
 
@@ -46,10 +46,16 @@ pub fn run(
         },
     };
     if json {
-        super::print(&format!("{}\n", serde_json::to_string_pretty(&card)?))?;
+        let shown = CardJson { card: &card, curveball: t.curveball_grade.as_ref() };
+        super::print(&format!("{}\n", serde_json::to_string_pretty(&shown)?))?;
         return Ok(ExitCode::SUCCESS);
     }
     let design = design_of(ctx, &t)?;
+    // Sessions saved before the curveball was graded: graded now for the page, not saved (and
+    // not added to `--json`, which reproduces what is stored).
+    if t.curveball_grade.is_none() {
+        t.curveball_grade = curveball::grade(&RubricGrader, design, &t);
+    }
     let text = match format {
         Some(ReviewFormat::Md) => {
             format!(
@@ -67,6 +73,16 @@ pub fn run(
     };
     super::print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The scorecard as `--json` prints it: its fields in order, then the session's `curveball` (when
+/// it had one and it was graded).
+#[derive(serde::Serialize)]
+struct CardJson<'a> {
+    #[serde(flatten)]
+    card: &'a Scorecard,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    curveball: Option<&'a curveball::CurveballGrade>,
 }
 
 /// The rubric grader's grade of a session that has none stored, marked as not saved.

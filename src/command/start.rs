@@ -14,7 +14,8 @@ use crate::cli::{GraderKind, LlmArgs, StartArgs};
 use crate::driver::{self, Input};
 use crate::error::{Interrupted, UsageError};
 use crate::grade::Answers;
-use crate::grade::selfscore;
+use crate::grade::rubric::RubricGrader;
+use crate::grade::{curveball, selfscore};
 use crate::session::{Clock, Effect, Event, Options, Outcome, Session, fmt_duration, literal_line};
 use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
@@ -212,8 +213,9 @@ fn finish(
     llm: &LlmArgs,
     rest: Option<ChannelLines>,
 ) -> Result<ExitCode> {
-    crate::transcript::save(path, &transcript)?;
     let design = ctx.design(&transcript.design)?;
+    transcript.curveball_grade = curveball::grade(&RubricGrader, design, &transcript);
+    crate::transcript::save(path, &transcript)?;
     let opts = RenderOpts::for_stdout();
     let mut out = String::new();
     if transcript.self_score {

@@ -138,6 +138,13 @@ fn hints_line(card: &Scorecard, transcript: Option<&Transcript>) -> Option<Strin
     })
 }
 
+/// "Requirement change: Retention — handled, because …" for a session's curveball.
+fn curveball_line(transcript: Option<&Transcript>) -> Option<(String, Option<String>)> {
+    let g = transcript?.curveball_grade.as_ref()?;
+    let how = if g.handled { "handled" } else { "missed" };
+    Some((format!("Requirement change: {} — {how}, because {}.", g.title, g.because), g.evidence.clone()))
+}
+
 /// The Markdown scorecard (`review --format md`, and the source of the styled terminal view).
 pub fn render_markdown(card: &Scorecard, design: &Design, transcript: Option<&Transcript>) -> String {
     let mut md = String::new();
@@ -167,6 +174,13 @@ pub fn render_markdown(card: &Scorecard, design: &Design, transcript: Option<&Tr
     md.push('\n');
     if let Some(h) = hints_line(card, transcript) {
         let _ = writeln!(md, "{h}\n");
+    }
+    if let Some((line, evidence)) = curveball_line(transcript) {
+        let _ = writeln!(md, "{line}");
+        if let Some(e) = evidence {
+            let _ = writeln!(md, "> “{}”", e.trim());
+        }
+        md.push('\n');
     }
     for p in &card.phases {
         let _ = writeln!(md, "## {} · {:.1}\n", p.phase.title(), p.score);
@@ -260,6 +274,13 @@ fn plain(card: &Scorecard, design: &Design, transcript: Option<&Transcript>, wid
     }
     if let Some(h) = hints_line(card, transcript) {
         let _ = writeln!(out, "  {h}");
+    }
+    if let Some((line, evidence)) = curveball_line(transcript) {
+        out.push('\n');
+        wrap_into(&mut out, &line, width, "", "  ");
+        if let Some(e) = evidence {
+            wrap_into(&mut out, &format!("\"{}\"", e.trim()), width, "  ", "   ");
+        }
     }
     for p in &card.phases {
         let _ = writeln!(out, "\n{} ({:.1})", p.phase.title(), p.score);

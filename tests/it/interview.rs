@@ -81,3 +81,33 @@ fn an_unfinished_line_leaks_into_no_later_phase_of_the_saved_transcript() {
         assert_eq!(phase(&t, id)["answer"], "", "{id}");
     }
 }
+
+#[test]
+fn the_curveball_is_graded_and_shown_on_the_scorecard_and_in_review_json() {
+    let home = Home::new();
+    let input = "\
+Group chat and receipts.
+/skip
+Phones keep a websocket open.
+/skip
+Offline messages wait in a per-user inbox.
+/next
+We would not change anything.
+/next
+/next
+";
+    let out =
+        home.cmd().args(["whatsapp", "--minutes", "30", "--seed", "3"]).write_stdin(input).output().unwrap();
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    let text = crate::common::stdout(&out);
+    let t = home.latest_transcript();
+    let grade = &t["curveball_grade"];
+    assert_eq!(grade["handled"], false, "{grade}");
+    let line =
+        text.lines().find(|l| l.starts_with("Requirement change: ")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains(" — missed, because "), "{line}");
+    let out = home.cmd().args(["review", "--json"]).output().unwrap();
+    let card: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(card["curveball"]["handled"], false, "{card}");
+    assert_eq!(card["curveball"]["id"], grade["id"]);
+}
