@@ -145,6 +145,9 @@ pub enum Command {
         json: bool,
         #[arg(long, value_enum)]
         format: Option<ReviewFormat>,
+        /// Print it all (summary, item detail, the session) straight, without the pager.
+        #[arg(long)]
+        full: bool,
         /// Regrade with this grader; the new grade is saved beside the old one.
         #[arg(long, value_enum)]
         grader: Option<GraderKind>,

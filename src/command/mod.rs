@@ -86,8 +86,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Grade { design, answers, json, grader, llm }) => {
             grade::run(&ctx, &design, &answers, json, grader, &llm)
         }
-        Some(Command::Review { session, json, format, grader, llm }) => {
-            review::run(&ctx, session.as_deref(), json, format, grader, &llm)
+        Some(Command::Review { session, json, format, full, grader, llm }) => {
+            review::run(&ctx, session.as_deref(), review::Show { json, format, full }, grader, &llm)
         }
         Some(Command::Resume { session, grader, llm }) => resume::run(&ctx, session.as_deref(), grader, &llm),
         Some(Command::SelfScore { session }) => self_score::run(&ctx, session.as_deref()),

@@ -21,14 +21,23 @@ use crate::transcript::{self, Transcript};
 /// Added to a grade made on the spot for a session that has none stored.
 pub const UNSAVED_GRADE: &str = "this session has no stored grade yet (it was not finished); graded now with the rubric grader, not saved";
 
+/// How to show the session.
+#[derive(Debug, Clone, Copy)]
+pub struct Show {
+    pub json: bool,
+    pub format: Option<ReviewFormat>,
+    /// Everything straight to standard output, never through the pager.
+    pub full: bool,
+}
+
 pub fn run(
     ctx: &Ctx,
     session: Option<&str>,
-    json: bool,
-    format: Option<ReviewFormat>,
+    show: Show,
     grader: Option<GraderKind>,
     llm: &LlmArgs,
 ) -> Result<ExitCode> {
+    let Show { json, format, full } = show;
     let path = transcript::resolve(&ctx.paths.sessions(), session)?;
     let mut t = transcript::load(&path)?;
     let card = match grader {
@@ -56,22 +65,32 @@ pub fn run(
     if t.curveball_grade.is_none() {
         t.curveball_grade = curveball::grade(&RubricGrader, design, &t);
     }
+    let nothing = scorecard::nothing_to_grade(&t);
     let text = match format {
         Some(ReviewFormat::Md) => {
-            format!(
-                "{}\n{}",
-                scorecard::transcript_markdown(&t),
-                scorecard::render_markdown(&card, design, Some(&t))
-            )
+            let card_md = match &nothing {
+                Some(line) => format!("{line}\n"),
+                None => scorecard::render_markdown(&card, design, Some(&t)),
+            };
+            format!("{card_md}\n{}", scorecard::transcript_markdown(&t))
         }
         Some(ReviewFormat::Text) | None => {
+            // The one-screen summary first, then the item detail, then what was said.
             let opts = RenderOpts::for_stdout();
             let session = scorecard::transcript_markdown(&t);
             let session = if opts.color { scorecard::styled(&session, opts.width) } else { session };
-            format!("{session}\n{}", scorecard::render(&card, design, Some(&t), opts))
+            let card_text = match &nothing {
+                Some(line) => format!("{line}\n"),
+                None => scorecard::render(&card, design, Some(&t), opts),
+            };
+            format!("{card_text}\n{session}")
         }
     };
-    super::print(&text)?;
+    if full || format == Some(ReviewFormat::Md) {
+        super::print(&text)?;
+    } else {
+        crate::terminal::pager::page(&text)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

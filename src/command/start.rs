@@ -16,13 +16,13 @@ use crate::error::{Interrupted, UsageError};
 use crate::grade::Answers;
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{curveball, selfscore};
-use crate::session::{Clock, Effect, Event, Options, Outcome, Session, fmt_duration, literal_line};
+use crate::session::{Clock, Effect, Event, Options, Outcome, Session, literal_line};
 use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
 use crate::terminal::plain::{ChannelLines, PlainShell, spawn_stdin_lines};
 use crate::terminal::scorecard::{self, RenderOpts};
 use crate::terminal::style;
-use crate::transcript::{Ended, Transcript};
+use crate::transcript::Transcript;
 
 pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<ExitCode> {
     let design = ctx.design(args.design.as_deref().unwrap_or_default())?;
@@ -217,9 +217,7 @@ fn finish(
     transcript.curveball_grade = curveball::grade(&RubricGrader, design, &transcript);
     crate::transcript::save(path, &transcript)?;
     let opts = RenderOpts::for_stdout();
-    let mut out = String::new();
-    if transcript.self_score {
-        super::print(&summary(&transcript))?;
+    let card = if transcript.self_score {
         let ticks = {
             let mut stdout = std::io::stdout().lock();
             match rest {
@@ -230,49 +228,27 @@ fn finish(
         let mut card = selfscore::scorecard(design, &ticks, transcript.hints_used());
         card.graded_at = Some(super::now());
         transcript.self_ticks = Some(ticks);
-        transcript.scorecards.push(card.clone());
-        crate::transcript::save(path, &transcript)?;
-        out.push_str(&scorecard::render(&card, design, Some(&transcript), opts));
+        card
     } else {
-        let card = super::grading::grade(ctx, design, &transcript.answers(), grader, llm)?;
-        transcript.scorecards.push(card.clone());
-        crate::transcript::save(path, &transcript)?;
-        out.push_str(&scorecard::render(&card, design, Some(&transcript), opts));
+        super::grading::grade(ctx, design, &transcript.answers(), grader, llm)?
+    };
+    transcript.scorecards.push(card.clone());
+    crate::transcript::save(path, &transcript)?;
+    let mut out = String::new();
+    if let Some(line) = scorecard::nothing_to_grade(&transcript) {
+        let _ = writeln!(out, "\n{line}");
+    } else {
+        // The one-screen summary; on a terminal the item detail is for `review` (paged), in a
+        // pipe it follows.
+        out.push('\n');
+        out.push_str(&scorecard::render_summary(&card, design, Some(&transcript), opts));
+        if std::io::stdout().is_terminal() {
+            let _ = writeln!(out, "\nItem by item: `mockdesign review {}`.", transcript.id);
+        } else {
+            out.push_str(&scorecard::render_detail(&card, design, opts));
+        }
     }
-    let _ = writeln!(
-        out,
-        "\nTranscript: {}\nReview it any time with `mockdesign review {}`.",
-        path.display(),
-        transcript.id
-    );
+    let _ = writeln!(out, "\nTranscript: {}", path.display());
     super::print(&out)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Time used per phase against its budget, and hints.
-pub fn summary(t: &Transcript) -> String {
-    let mut out = String::from("\nTime\n");
-    for p in &t.phases {
-        let how = match p.ended {
-            Some(Ended::Submitted) => "submitted",
-            Some(Ended::TimeUp) => "time up",
-            Some(Ended::Skipped) => "skipped",
-            Some(Ended::Quit) | None => "not finished",
-        };
-        let over = if p.overtime_secs > 0.5 {
-            format!("  (+{} over)", fmt_duration(p.overtime_secs))
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "  {:<18} {:>7} of {:>6}  {how}{over}",
-            p.phase.title(),
-            fmt_duration(p.used_secs),
-            fmt_duration(p.budget_secs)
-        );
-    }
-    let hints = t.hints_used();
-    let _ = writeln!(out, "  Hints used: {hints}\n");
-    out
 }

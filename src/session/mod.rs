@@ -191,6 +191,8 @@ pub struct Session {
     used_before: f64,
     /// Wait for Enter after the opening before the clock starts (a terminal; never a pipe).
     wait_for_enter: bool,
+    /// The session is ending with phases never reached: they get no carried time.
+    unreached: bool,
     warned: bool,
     time_up_noted: bool,
     hint_index: usize,
@@ -287,6 +289,7 @@ impl Session {
             phase_started: 0.0,
             used_before: 0.0,
             wait_for_enter: false,
+            unreached: false,
             warned: false,
             time_up_noted: false,
             hint_index: 0,
@@ -419,8 +422,9 @@ impl Session {
                     self.begin(resumed, now, &mut fx);
                 }
                 if self.is_active() {
+                    // Whatever was never reached was not answered; no time is carried to it.
+                    self.unreached = true;
                     self.end_phase(Ended::Submitted, now, &mut fx);
-                    // Whatever was never reached was not answered.
                     while self.state != State::Done {
                         self.end_phase(Ended::Skipped, now, &mut fx);
                     }
@@ -909,7 +913,7 @@ impl Session {
     /// Give the time a phase left unused (or, with a soft timer, took over) to the phases not yet
     /// reached, in proportion to their budgets: the interview's length never changes.
     fn carry(&mut self, secs: f64) {
-        if secs.abs() < 0.5 {
+        if secs.abs() < 0.5 || self.unreached {
             return;
         }
         let later: Vec<usize> = self

@@ -4,6 +4,7 @@
 
 pub mod checklist;
 pub mod interactive;
+pub mod pager;
 pub mod plain;
 pub mod progress;
 pub mod render;

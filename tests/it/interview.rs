@@ -111,3 +111,43 @@ We would not change anything.
     assert_eq!(card["curveball"]["handled"], false, "{card}");
     assert_eq!(card["curveball"]["id"], grade["id"]);
 }
+
+#[test]
+fn a_skipped_session_says_so_in_one_line_instead_of_printing_the_rubric() {
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .args(["whatsapp", "--minutes", "10"])
+        .write_stdin("/skip\n/skip\n/skip\n/skip\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = crate::common::stdout(&out);
+    assert!(
+        text.contains("Every phase was skipped in this WhatsApp session, so there is nothing to grade."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("[ ]") && !text.contains("Work on next"),
+        "no rubric for an empty session:\n{text}"
+    );
+    let out = home.cmd().args(["review", "--full"]).output().unwrap();
+    let text = crate::common::stdout(&out);
+    assert!(text.contains("nothing to grade"), "{text}");
+    assert!(!text.contains("[ ]"), "{text}");
+}
+
+#[test]
+fn the_session_end_shows_the_summary_before_the_item_detail_and_no_line_twice() {
+    let home = Home::new();
+    let input = "Users chat one to one and in groups with read receipts.\n/skip\nPhones keep a websocket open.\n/skip\n";
+    let out = home.cmd().args(["whatsapp", "--minutes", "10"]).write_stdin(input).output().unwrap();
+    let text = crate::common::stdout(&out);
+    let (level, next, detail) =
+        (text.find("Level ").unwrap(), text.find("Work on next").unwrap(), text.find("[x] ").unwrap());
+    assert!(level < next && next < detail, "{text}");
+    let mut seen = std::collections::HashSet::new();
+    for line in text.lines().map(str::trim).filter(|l| l.len() > 3) {
+        assert!(seen.insert(line), "printed twice: {line}\n{text}");
+    }
+}
