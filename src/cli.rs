@@ -172,6 +172,17 @@ pub enum Command {
     History {
         #[arg(long)]
         json: bool,
+        /// Also the sessions not counted as practice (quit early, skipped through, under a minute).
+        #[arg(long)]
+        all: bool,
+    },
+    /// Delete a saved session (asks first on a terminal).
+    Delete {
+        #[arg(value_name = "SESSION")]
+        session: String,
+        /// Do not ask.
+        #[arg(long, short)]
+        yes: bool,
     },
     /// Progress by design and category, the weekly goal, and what to practise next.
     Stats {

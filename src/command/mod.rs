@@ -4,6 +4,7 @@
 mod compare;
 mod completions;
 mod config;
+mod delete;
 mod grade;
 pub(crate) mod grading;
 mod history;
@@ -91,7 +92,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Resume { session, grader, llm }) => resume::run(&ctx, session.as_deref(), grader, &llm),
         Some(Command::SelfScore { session }) => self_score::run(&ctx, session.as_deref()),
-        Some(Command::History { json }) => history::run(&ctx, json),
+        Some(Command::History { json, all }) => history::run(&ctx, json, all),
+        Some(Command::Delete { session, yes }) => delete::run(&ctx, &session, yes),
         Some(Command::Stats { json }) => stats::run(&ctx, json),
         Some(Command::Compare { a, b, json }) => compare::run(&ctx, a.as_deref(), b.as_deref(), json),
         Some(Command::Rubric { design, json, toml }) => rubric::run(&ctx, &design, json, toml),

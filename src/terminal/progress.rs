@@ -9,6 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::style::Stylize;
 
 use crate::catalog::Phase;
+use crate::progress::NotCounted;
 use crate::progress::compare::{Comparison, PhaseSide};
 use crate::progress::stats::{DesignStats, NextKind};
 use crate::progress::{Session, Stats, Trend};
@@ -93,11 +94,17 @@ pub const EMPTY_HISTORY: &str =
     "No sessions yet. Start one with `mockdesign whatsapp` (`mockdesign list` shows every design).\n";
 
 /// The history table, newest first, then a trend line per design.
-pub fn render_history<Tz: TimeZone>(rows: &[Session], trends: &[Trend], tz: &Tz, color: bool) -> String
+pub fn render_history<Tz: TimeZone>(
+    rows: &[Session],
+    trends: &[Trend],
+    hidden: usize,
+    tz: &Tz,
+    color: bool,
+) -> String
 where
     Tz::Offset: Display,
 {
-    if rows.is_empty() {
+    if rows.is_empty() && hidden == 0 {
         return EMPTY_HISTORY.to_string();
     }
     let design_w = rows.iter().map(|r| r.design.chars().count()).max().unwrap_or(0).max("Design".len());
@@ -109,22 +116,40 @@ where
         .max("Verdict".len());
     let mut out = String::new();
     let header = format!(
-        "{:<16}  {:<design_w$}  {:>5}  {:<verdict_w$}  {:<6}  {:>6}  {:<11}  Session",
+        "{:<16}  {:<design_w$}  {:>5}  {:<verdict_w$}  {:<6}  {:>6}  {:<12}  Session",
         "When", "Design", "Score", "Verdict", "Grader", "Time", "Status"
     );
     let _ = writeln!(out, "{}", bold(&header, color));
     for r in rows {
+        // A session that is not real practice is marked with `*` (explained below the table).
+        let status = if r.not_counted.is_some() {
+            format!("{}*", status_word(r.status))
+        } else {
+            status_word(r.status).to_string()
+        };
         let _ = writeln!(
             out,
-            "{:<16}  {:<design_w$}  {:>5}  {:<verdict_w$}  {:<6}  {:>6}  {:<11}  {}",
+            "{:<16}  {:<design_w$}  {:>5}  {:<verdict_w$}  {:<6}  {:>6}  {:<12}  {}",
             when(r.started_at, tz),
             r.design,
             score_text(r.score),
             r.verdict.as_deref().unwrap_or("—"),
             r.grader.as_deref().unwrap_or("—"),
             duration(r.used_secs),
-            status_word(r.status),
+            status,
             r.id
+        );
+    }
+    let marked: Vec<&Session> = rows.iter().filter(|r| r.not_counted.is_some()).collect();
+    if !marked.is_empty() {
+        let mut why: Vec<&str> = marked.iter().filter_map(|r| r.not_counted.map(NotCounted::words)).collect();
+        why.dedup();
+        why.sort_unstable();
+        why.dedup();
+        let _ = writeln!(
+            out,
+            "* not counted as practice ({}): left out of trends, stats and the weekly goal.",
+            why.join(", ")
         );
     }
     if !trends.is_empty() {
@@ -154,6 +179,15 @@ where
         plural(rows.len(), "session", "sessions"),
         graded
     );
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "{} not counted as practice (quit early, skipped through, or under a minute) {} hidden: `mockdesign history --all` shows {}.",
+            plural(hidden, "session", "sessions"),
+            if hidden == 1 { "is" } else { "are" },
+            if hidden == 1 { "it" } else { "them" }
+        );
+    }
     out
 }
 
@@ -378,14 +412,15 @@ mod tests {
             session("whatsapp", 1, Some(78.0), &[]),
             session("search", 0, None, &[]),
         ];
-        let text = render_history(&sessions(&ts), &trends(&ts), &Utc, false);
+        let text = render_history(&sessions(&ts), &trends(&ts), 0, &Utc, false);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[1].contains(&ts[2].id) && lines[1].contains("quit"), "{text}");
+        assert!(lines[1].contains(&ts[2].id) && lines[1].contains("quit*"), "marked: {text}");
+        assert!(text.contains("* not counted as practice (quit early)"), "{text}");
         assert!(lines[1].contains('—'), "no score for an unfinished session: {text}");
         assert!(lines[2].contains(&ts[1].id) && lines[2].contains("78"), "{text}");
         assert!(lines[3].contains(&ts[0].id), "{text}");
         assert!(text.contains("▄▆  45 → 78 (+33.0)"), "{text}");
-        assert!(text.contains("not graded yet"), "{text}");
+        assert!(!text.contains("not graded yet"), "a quit session makes no trend: {text}");
         assert!(!text.contains('\u{1b}'), "no escape codes without colour");
     }
 

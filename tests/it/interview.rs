@@ -151,3 +151,34 @@ fn the_session_end_shows_the_summary_before_the_item_detail_and_no_line_twice() 
         assert!(seen.insert(line), "printed twice: {line}\n{text}");
     }
 }
+
+#[test]
+fn history_leaves_out_throwaway_runs_unless_all_and_delete_removes_one() {
+    let home = Home::new();
+    // A piped run that ends at once: under a minute, not practice.
+    let out = home
+        .cmd()
+        .args(["whatsapp", "--minutes", "10"])
+        .write_stdin("Group chat.\n/next\n/next\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let id = home.latest_transcript()["id"].as_str().unwrap().to_string();
+    let out = home.cmd().arg("history").output().unwrap();
+    let text = crate::common::stdout(&out);
+    assert!(!text.contains(&id), "{text}");
+    assert!(text.contains("1 session not counted as practice"), "{text}");
+    let out = home.cmd().args(["history", "--all"]).output().unwrap();
+    let text = crate::common::stdout(&out);
+    assert!(text.contains(&id) && text.contains("finished*"), "{text}");
+    let out = home.cmd().args(["history", "--all", "--json"]).output().unwrap();
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["not_counted"], "under-a-minute");
+    // Not a terminal: deletes without asking.
+    let out = home.cmd().args(["delete", &id]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    assert!(crate::common::stdout(&out).starts_with(&format!("Deleted {id}")));
+    assert!(home.sessions().is_empty());
+    let out = home.cmd().args(["delete", &id]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "no such session is a usage error");
+}
