@@ -168,6 +168,7 @@ Commands:
   /next            submit this phase and move on (after a follow-up question, if any)
   /ask QUESTION    ask the interviewer a clarifying question
   /hint            a nudge for this phase (recorded; costs a little score)
+  /show            your answer so far in this phase, and the question again
   /time            time left in this phase and in the interview
   /pause           stop the clock (recorded); Enter or /resume starts it again
   /skip            skip the rest of this phase
@@ -655,6 +656,7 @@ impl Session {
                 self.leave(now, Status::Quit, fx);
                 fx.push(Effect::End(Outcome::Quit));
             }
+            "show" => self.show(fx),
             "pause" | "p" => self.pause(now, fx),
             "resume" | "r" => fx.push(Effect::Show(Message::Note("The clock is running.".into()))),
             "help" | "h" | "?" => fx.push(Effect::Show(Message::Note(HELP.to_string()))),
@@ -662,6 +664,23 @@ impl Session {
                 "unknown command /{other} — /help lists the commands (start a line with // to type a literal /)"
             )))),
         }
+    }
+
+    /// `/show`: the answer so far in this phase (with the curveball's and follow-ups'), then the
+    /// question again.
+    fn show(&self, fx: &mut Vec<Effect>) {
+        let rec = self.record();
+        let so_far = rec.graded_text();
+        let answer = if so_far.is_empty() { "(nothing yet)".to_string() } else { so_far };
+        fx.push(Effect::Show(Message::Note(format!("Your answer so far in this phase:\n\n{answer}"))));
+        let mut question = format!("The question ({}): {}", self.phase.title(), rec.prompt.trim());
+        if let Some(c) = &rec.curveball {
+            question.push_str(&format!("\n\nRequirement change: {}", c.text.trim()));
+        }
+        if let Some(f) = rec.followups.last() {
+            question.push_str(&format!("\n\nFollow-up: {}", f.question.trim()));
+        }
+        fx.push(Effect::Show(Message::Interviewer(question)));
     }
 
     /// Stop the clock: what was used is kept, the pause is recorded and not counted.

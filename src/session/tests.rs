@@ -501,3 +501,21 @@ fn the_clock_starts_when_the_candidate_presses_enter_after_the_opening() {
     assert_eq!(sim.ended, Some(Outcome::Finished));
     assert!((sim.rec(Phase::Requirements).used_secs - 480.0).abs() < 1e-6);
 }
+
+#[test]
+fn show_prints_the_answer_so_far_and_the_question_again() {
+    let mut sim = Sim::new(opts());
+    sim.line("Group chat and receipts.");
+    sim.line("Offline delivery.");
+    let before = sim.rec(Phase::Requirements).answer.clone();
+    sim.line("/show");
+    let notes = sim.notes();
+    assert!(
+        notes.iter().any(|n| n
+            .contains("Your answer so far in this phase:\n\nGroup chat and receipts.\nOffline delivery.")),
+        "{notes:?}"
+    );
+    let prompt = sim.rec(Phase::Requirements).prompt.trim().to_string();
+    assert!(notes.iter().any(|n| n.contains(&prompt)), "the question again: {notes:?}");
+    assert_eq!(sim.rec(Phase::Requirements).answer, before, "/show is not part of the answer");
+}

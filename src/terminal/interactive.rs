@@ -76,6 +76,12 @@ pub struct LineEditor {
     cursor: usize,
     /// The line starts with pasted text: it is answer text even if it starts with `/`.
     pasted: bool,
+    /// Lines entered in this phase, oldest first, for Up and Down.
+    history: Vec<String>,
+    /// Which of `history` is shown, while recalling.
+    recalled: Option<usize>,
+    /// The line being typed before Up was pressed.
+    stash: String,
 }
 
 /// What a key did to the line.
@@ -119,7 +125,13 @@ impl LineEditor {
     fn take(&mut self) -> String {
         self.cursor = 0;
         self.pasted = false;
-        std::mem::take(&mut self.chars).into_iter().collect()
+        self.recalled = None;
+        self.stash.clear();
+        let line: String = std::mem::take(&mut self.chars).into_iter().collect();
+        if !line.trim().is_empty() && !line.trim_start().starts_with('/') {
+            self.history.push(line.clone());
+        }
+        line
     }
 
     /// Apply one key press.
@@ -173,6 +185,8 @@ impl LineEditor {
             }
             KeyCode::Left if self.cursor > 0 => self.move_to(self.cursor - 1),
             KeyCode::Right if self.cursor < self.chars.len() => self.move_to(self.cursor + 1),
+            KeyCode::Up => self.recall_older(),
+            KeyCode::Down => self.recall_newer(),
             KeyCode::Home => self.move_to(0),
             KeyCode::End => self.move_to(self.chars.len()),
             _ => Edit::Unchanged,
@@ -184,31 +198,125 @@ impl LineEditor {
         Edit::Changed
     }
 
-    /// The visible part of the line for `width` columns: the window holding the cursor, with `…`
-    /// where text is cut off, the cursor's character in reverse video when it is not at the end.
+    /// The line as the footer shows it for `width` columns: wrapped onto rows (the first after
+    /// `› `, the rest indented to match), at most [`MAX_ROWS`] of them — the rows around the cursor,
+    /// `…` where rows are hidden — with the cursor's character in reverse video.
     pub fn view(&self, width: usize, color: bool) -> String {
-        let room = width.saturating_sub(4).max(8);
+        let room = width.saturating_sub(3).max(8);
         let len = self.chars.len();
-        let start =
-            if len <= room { 0 } else { self.cursor.saturating_sub(room.saturating_sub(1)).min(len - room) };
-        let start = if len > room && self.cursor + 1 >= len { len - room + 1 } else { start };
-        let end = (start + room).min(len);
-        let mut out = String::from("› ");
-        if start > 0 {
-            out.push('…');
-        }
-        for (i, c) in self.chars[start..end].iter().enumerate() {
-            if color && start + i == self.cursor {
-                out.push_str(&format!("\x1b[7m{c}\x1b[27m"));
+        // Rows of `room` characters; the cursor at the very end may open a new row.
+        let rows = (len / room + 1).max(1);
+        let cursor_row = (self.cursor / room).min(rows - 1);
+        let first = cursor_row.saturating_sub(MAX_ROWS - 1).min(rows.saturating_sub(MAX_ROWS));
+        let last = (first + MAX_ROWS).min(rows);
+        let mut out = String::new();
+        for row in first..last {
+            if row > first {
+                out.push('\n');
+            }
+            let lead = if row == 0 {
+                "› "
+            } else if row == first {
+                "…"
             } else {
-                out.push(*c);
+                "  "
+            };
+            out.push_str(lead);
+            if row == first && row > 0 {
+                out.push(' ');
+            }
+            let (a, b) = (row * room, ((row + 1) * room).min(len));
+            for i in a..b {
+                let c = self.chars[i];
+                if color && i == self.cursor {
+                    out.push_str(&format!("\x1b[7m{c}\x1b[27m"));
+                } else {
+                    out.push(c);
+                }
             }
         }
-        if end < len {
-            out.push('…');
+        if last < rows {
+            out.push_str(" …");
         }
         out
     }
+
+    /// Up: the previous line entered in this phase (the line being typed is kept for Down).
+    fn recall_older(&mut self) -> Edit {
+        if self.history.is_empty() {
+            return Edit::Unchanged;
+        }
+        let pos = match self.recalled {
+            None => {
+                self.stash = self.text();
+                self.history.len() - 1
+            }
+            Some(0) => return Edit::Unchanged,
+            Some(p) => p - 1,
+        };
+        self.recalled = Some(pos);
+        self.set_text(&self.history[pos].clone());
+        Edit::Changed
+    }
+
+    /// Down: the next line entered in this phase, then back to the line being typed.
+    fn recall_newer(&mut self) -> Edit {
+        let Some(pos) = self.recalled else { return Edit::Unchanged };
+        if pos + 1 < self.history.len() {
+            self.recalled = Some(pos + 1);
+            self.set_text(&self.history[pos + 1].clone());
+        } else {
+            self.recalled = None;
+            let stash = std::mem::take(&mut self.stash);
+            self.set_text(&stash);
+        }
+        Edit::Changed
+    }
+
+    fn set_text(&mut self, text: &str) {
+        self.chars = text.chars().collect();
+        self.cursor = self.chars.len();
+    }
+
+    /// A new phase: the lines entered before are not recalled any more.
+    pub fn forget_history(&mut self) {
+        self.history.clear();
+        self.recalled = None;
+        self.stash.clear();
+    }
+}
+
+/// The most rows the line being typed takes in the footer.
+pub const MAX_ROWS: usize = 6;
+
+/// Lines echoed above the footer: wrapped at word boundaries to `width`, the first after two
+/// spaces, the rest with a hanging indent of four.
+pub fn echo_lines(line: &str, width: usize) -> Vec<String> {
+    let room = width.saturating_sub(1).max(20);
+    let mut rows = Vec::new();
+    let mut row = String::from("  ");
+    let mut empty = true;
+    for word in line.split(' ') {
+        let fits = row.chars().count() + usize::from(!empty) + word.chars().count() <= room;
+        if !empty && !fits {
+            rows.push(std::mem::replace(&mut row, String::from("    ")));
+            empty = true;
+        }
+        if !empty {
+            row.push(' ');
+        }
+        // A single word longer than a row is cut where it must be.
+        let mut word: Vec<char> = word.chars().collect();
+        while row.chars().count() + word.len() > room && word.len() > room / 2 {
+            let take = room - row.chars().count();
+            row.extend(word.drain(..take));
+            rows.push(std::mem::replace(&mut row, String::from("    ")));
+        }
+        row.extend(word);
+        empty = false;
+    }
+    rows.push(row);
+    rows
 }
 
 /// An entered line as it lands in the answer: `//text` is the literal `/text`.
@@ -351,6 +459,7 @@ fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, flags: &Flags
     let width = || terminal::size().map_or(80, |(w, _)| usize::from(w));
     while !stop.load(Ordering::SeqCst) {
         if flags.clear.swap(false, Ordering::SeqCst) {
+            // A new phase: its own empty line, and Up recalls only its own lines.
             editor = LineEditor::default();
             bar.set_message(editor.view(width(), color));
             if tx.send(Input::Draft(String::new())).is_err() {
@@ -396,12 +505,11 @@ fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, flags: &Flags
         }
         if !entered.is_empty() {
             // Echo what lands in the answer: a `//` escape shows as the `/` it stands for.
+            let w = width();
             let echo: String = entered
                 .iter()
-                .map(|l| {
-                    let l = shown_as(l);
-                    if color { format!("\x1b[2m  {l}\x1b[0m\n") } else { format!("  {l}\n") }
-                })
+                .flat_map(|l| echo_lines(&shown_as(l), w))
+                .map(|row| if color { format!("\x1b[2m{row}\x1b[0m\n") } else { format!("{row}\n") })
                 .collect();
             bar.suspend(|| {
                 let _ = RawOut::write_text(&echo);
@@ -516,14 +624,53 @@ mod tests {
     }
 
     #[test]
-    fn a_long_line_shows_its_tail_within_the_width() {
+    fn a_long_line_wraps_onto_rows_within_the_width_showing_the_cursor_end() {
         let mut e = LineEditor::default();
-        e.insert_str(&"x".repeat(300));
+        e.insert_str(&"word ".repeat(30));
+        let v = e.view(60, false);
+        assert_eq!(v.lines().count(), 3, "{v}");
+        assert!(v.lines().all(|l| l.chars().count() <= 60), "{v}");
+        assert!(v.starts_with("› word"));
+        e.insert_str(&"x".repeat(600));
         e.insert_str("END");
         let v = e.view(60, false);
-        assert!(v.chars().count() <= 60, "{}", v.chars().count());
-        assert!(v.ends_with("END"), "{v}");
-        assert!(v.starts_with("› …"));
+        assert_eq!(v.lines().count(), MAX_ROWS, "{v}");
+        assert!(v.lines().all(|l| l.chars().count() <= 60), "{v}");
+        assert!(v.starts_with("… "), "earlier rows are hidden: {v}");
+        assert!(v.trim_end().ends_with("END"), "{v}");
+    }
+
+    #[test]
+    fn echoed_lines_wrap_at_word_boundaries_with_a_hanging_indent() {
+        let line =
+            "Each phone keeps a persistent connection to a chat gateway so messages are pushed not polled";
+        let rows = echo_lines(line, 40);
+        assert!(rows.len() > 1);
+        assert!(rows[0].starts_with("  Each"), "{rows:?}");
+        assert!(rows[1..].iter().all(|r| r.starts_with("    ") && !r.starts_with("     ")), "{rows:?}");
+        assert!(rows.iter().all(|r| r.chars().count() < 40), "{rows:?}");
+        let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+        assert_eq!(words.join(" "), line, "no word is cut");
+    }
+
+    #[test]
+    fn up_and_down_recall_the_lines_entered_in_this_phase() {
+        let mut e = LineEditor::default();
+        for line in ["first line", "second line"] {
+            e.insert_str(line);
+            press(&mut e, KeyCode::Enter);
+        }
+        e.insert_str("typing");
+        press(&mut e, KeyCode::Up);
+        assert_eq!(e.text(), "second line");
+        press(&mut e, KeyCode::Up);
+        assert_eq!(e.text(), "first line");
+        assert_eq!(press(&mut e, KeyCode::Up), Edit::Unchanged, "no older line");
+        press(&mut e, KeyCode::Down);
+        press(&mut e, KeyCode::Down);
+        assert_eq!(e.text(), "typing", "back to the line being typed");
+        e.forget_history();
+        assert_eq!(press(&mut e, KeyCode::Up), Edit::Unchanged, "a new phase recalls nothing");
     }
 
     #[test]
