@@ -53,7 +53,7 @@ pub struct StartArgs {
     pub design: Option<String>,
 
     /// Total length in minutes (any decimal); phase budgets are scaled to it.
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = parse_minutes)]
     pub minutes: Option<f64>,
 
     /// Run the session from a written Markdown answer instead of typing.
@@ -221,9 +221,23 @@ pub enum Command {
         #[arg(long)]
         show: bool,
     },
-    /// Print shell completions.
+    /// Print shell completions (they complete design ids and session ids too).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The ids the completion scripts offer: `designs` or `sessions`, one a line.
+    #[command(name = "__ids", hide = true)]
+    Ids {
+        #[arg(value_parser = ["designs", "sessions"])]
+        what: String,
+    },
+}
+
+/// `--minutes`: a number. Whether it is a usable length (positive, up to 600) is checked when the
+/// interview starts, with the same message for the config file's `minutes`.
+fn parse_minutes(text: &str) -> Result<f64, String> {
+    text.trim().parse::<f64>().map_err(|_| {
+        format!("'{text}' is not a number of minutes — give a positive number up to 600, e.g. 30 or 0.5")
+    })
 }

@@ -451,6 +451,13 @@ impl Session {
                 minutes: self.opts.minutes,
             }));
         }
+        if self.opts.self_score && !resumed {
+            fx.push(Effect::Show(Message::Note(
+                "Self-score mode: answer aloud or on a whiteboard — nothing needs typing. Press Enter \
+                 to move to the next phase; at the end you tick what you covered, item by item."
+                    .into(),
+            )));
+        }
         if self.wait_for_enter {
             self.state = State::Opening;
             let what = if resumed { "continue" } else { "start" };
@@ -560,7 +567,7 @@ impl Session {
         }
         if self.state == State::Paused {
             let cmd = line.trim().to_lowercase();
-            let stays = matches!(cmd.as_str(), "/pause" | "/time" | "/t" | "/help" | "/h" | "/?");
+            let stays = matches!(cmd.as_str(), "/pause" | "/show" | "/time" | "/t" | "/help" | "/h" | "/?");
             if !stays && !cmd.starts_with("/quit") && !cmd.starts_with("/exit") {
                 self.unpause(now, fx);
                 if line.trim().is_empty() || cmd == "/resume" || cmd == "/r" {

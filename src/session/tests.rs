@@ -519,3 +519,9 @@ fn show_prints_the_answer_so_far_and_the_question_again() {
     assert!(notes.iter().any(|n| n.contains(&prompt)), "the question again: {notes:?}");
     assert_eq!(sim.rec(Phase::Requirements).answer, before, "/show is not part of the answer");
 }
+
+#[test]
+fn self_score_mode_says_to_answer_aloud() {
+    let sim = Sim::new(Options { self_score: true, ..opts() });
+    assert!(sim.notes().iter().any(|n| n.contains("answer aloud")), "{:?}", sim.notes());
+}

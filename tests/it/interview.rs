@@ -182,3 +182,23 @@ fn history_leaves_out_throwaway_runs_unless_all_and_delete_removes_one() {
     let out = home.cmd().args(["delete", &id]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "no such session is a usage error");
 }
+
+#[test]
+fn small_edges_did_you_mean_minutes_and_a_design_followed_by_a_subcommand() {
+    use crate::common::stderr;
+    let home = Home::new();
+    let out = home.cmd().arg("uber").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("did you mean"), "uber is not news-feed: {}", stderr(&out));
+    for bad in ["abc", "-5"] {
+        let out = home.cmd().args(["whatsapp", "--minutes", bad]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "--minutes {bad}");
+        assert!(stderr(&out).contains("positive number"), "says what is valid: {}", stderr(&out));
+    }
+    let out = home.cmd().args(["whatsapp", "history"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("a design and a command do not go together"), "{}", stderr(&out));
+    assert!(home.sessions().is_empty());
+    let out = home.cmd().args(["__ids", "designs"]).output().unwrap();
+    assert!(crate::common::stdout(&out).lines().any(|l| l == "news-feed"));
+}
