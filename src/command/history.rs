@@ -25,7 +25,8 @@ pub fn run(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     } else {
         let trends = progress::trends(&transcripts);
         let color = terminal::style::color_stdout();
-        super::print(&terminal::progress::render_history(&rows, &trends, hidden, &chrono::Local, color))?;
+        let text = terminal::progress::render_history(&rows, &trends, hidden, &chrono::Local, color);
+        super::print(&terminal::style::fit_output(&text))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -20,8 +20,11 @@ pub fn run(ctx: &Ctx, design: &str, json: bool, toml: bool) -> Result<ExitCode> 
         format!("{}\n", serde_json::to_string_pretty(&to_json(design))?)
     } else if toml {
         to_toml(&design.rubric)?
+    } else if crate::terminal::style::color_stdout() {
+        // Markdown rendered to the terminal's width.
+        crate::terminal::scorecard::styled(&to_markdown(design), crate::terminal::style::width())
     } else {
-        to_markdown(design)
+        crate::terminal::style::fit_output(&to_markdown(design))
     };
     super::print(&text)?;
     Ok(ExitCode::SUCCESS)

@@ -55,6 +55,52 @@ where
     at.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A column of the history table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    When,
+    Design,
+    Score,
+    Verdict,
+    Grader,
+    Time,
+    Status,
+    Session,
+}
+
+/// The history columns that fit `width` (all of them without one), dropping the least needed first.
+fn history_columns(rows: &[Session], design_w: usize, verdict_w: usize, width: Option<usize>) -> Vec<Col> {
+    let id_w = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(0).max("Session".len());
+    let w = |c: Col| match c {
+        Col::When => 16,
+        Col::Design => design_w,
+        Col::Score => 5,
+        Col::Verdict => verdict_w,
+        Col::Grader | Col::Time => 6,
+        Col::Status => 12,
+        Col::Session => id_w,
+    };
+    let mut cols = vec![
+        Col::When,
+        Col::Design,
+        Col::Score,
+        Col::Verdict,
+        Col::Grader,
+        Col::Time,
+        Col::Status,
+        Col::Session,
+    ];
+    let Some(width) = width else { return cols };
+    for drop in [Col::Grader, Col::When, Col::Design, Col::Verdict, Col::Time] {
+        let total: usize = cols.iter().map(|&c| w(c)).sum::<usize>() + 2 * (cols.len() - 1);
+        if total <= width {
+            break;
+        }
+        cols.retain(|&c| c != drop);
+    }
+    cols
+}
+
 fn status_word(s: Status) -> &'static str {
     match s {
         Status::InProgress => "in progress",
@@ -115,30 +161,40 @@ where
         .unwrap_or(0)
         .max("Verdict".len());
     let mut out = String::new();
-    let header = format!(
-        "{:<16}  {:<design_w$}  {:>5}  {:<verdict_w$}  {:<6}  {:>6}  {:<12}  Session",
-        "When", "Design", "Score", "Verdict", "Grader", "Time", "Status"
-    );
-    let _ = writeln!(out, "{}", bold(&header, color));
-    for r in rows {
-        // A session that is not real practice is marked with `*` (explained below the table).
-        let status = if r.not_counted.is_some() {
-            format!("{}*", status_word(r.status))
-        } else {
-            status_word(r.status).to_string()
+    // Columns, dropped from the least needed when the table is wider than the terminal: the
+    // session id already holds the date and the design.
+    let columns = history_columns(rows, design_w, verdict_w, super::style::output_width());
+    let cell = |c: Col, r: Option<&Session>| -> String {
+        let status = |r: &Session| {
+            if r.not_counted.is_some() {
+                format!("{}*", status_word(r.status))
+            } else {
+                status_word(r.status).to_string()
+            }
         };
-        let _ = writeln!(
-            out,
-            "{:<16}  {:<design_w$}  {:>5}  {:<verdict_w$}  {:<6}  {:>6}  {:<12}  {}",
-            when(r.started_at, tz),
-            r.design,
-            score_text(r.score),
-            r.verdict.as_deref().unwrap_or("—"),
-            r.grader.as_deref().unwrap_or("—"),
-            duration(r.used_secs),
-            status,
-            r.id
-        );
+        match (c, r) {
+            (Col::When, None) => format!("{:<16}", "When"),
+            (Col::When, Some(r)) => format!("{:<16}", when(r.started_at, tz)),
+            (Col::Design, None) => format!("{:<design_w$}", "Design"),
+            (Col::Design, Some(r)) => format!("{:<design_w$}", r.design),
+            (Col::Score, None) => format!("{:>5}", "Score"),
+            (Col::Score, Some(r)) => format!("{:>5}", score_text(r.score)),
+            (Col::Verdict, None) => format!("{:<verdict_w$}", "Verdict"),
+            (Col::Verdict, Some(r)) => format!("{:<verdict_w$}", r.verdict.as_deref().unwrap_or("—")),
+            (Col::Grader, None) => format!("{:<6}", "Grader"),
+            (Col::Grader, Some(r)) => format!("{:<6}", r.grader.as_deref().unwrap_or("—")),
+            (Col::Time, None) => format!("{:>6}", "Time"),
+            (Col::Time, Some(r)) => format!("{:>6}", duration(r.used_secs)),
+            (Col::Status, None) => format!("{:<12}", "Status"),
+            (Col::Status, Some(r)) => format!("{:<12}", status(r)),
+            (Col::Session, None) => "Session".to_string(),
+            (Col::Session, Some(r)) => r.id.clone(),
+        }
+    };
+    let line = |r: Option<&Session>| columns.iter().map(|&c| cell(c, r)).collect::<Vec<_>>().join("  ");
+    let _ = writeln!(out, "{}", bold(line(None).trim_end(), color));
+    for r in rows {
+        let _ = writeln!(out, "{}", line(Some(r)).trim_end());
     }
     let marked: Vec<&Session> = rows.iter().filter(|r| r.not_counted.is_some()).collect();
     if !marked.is_empty() {

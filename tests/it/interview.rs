@@ -202,3 +202,27 @@ fn small_edges_did_you_mean_minutes_and_a_design_followed_by_a_subcommand() {
     let out = home.cmd().args(["__ids", "designs"]).output().unwrap();
     assert!(crate::common::stdout(&out).lines().any(|l| l == "news-feed"));
 }
+
+#[test]
+fn list_history_stats_and_rubric_fit_the_width_without_cutting_words() {
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .args(["whatsapp", "--minutes", "10"])
+        .write_stdin("Group chat.\n/next\n/next\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    for args in [&["list"][..], &["history", "--all"], &["stats"], &["rubric", "whatsapp"]] {
+        let narrow = home.cmd().args(args).env("COLUMNS", "60").output().unwrap();
+        let wide = home.cmd().args(args).output().unwrap();
+        let (narrow, wide) = (crate::common::stdout(&narrow), crate::common::stdout(&wide));
+        for line in narrow.lines() {
+            assert!(line.chars().count() <= 60 || !line.trim().contains(' '), "{args:?}: {line}");
+        }
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        if args[0] != "history" {
+            assert_eq!(words(&narrow), words(&wide), "{args:?}: the same words, none cut");
+        }
+    }
+}
