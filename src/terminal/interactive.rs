@@ -445,6 +445,16 @@ pub fn status_line(s: &Status, width: usize, color: bool) -> String {
     }
 }
 
+/// How many more rows than lines the footer `lines` take once reflowed to `width` columns.
+fn reflowed_rows(lines: &[String], width: usize) -> usize {
+    let width = width.max(1);
+    lines
+        .iter()
+        .flat_map(|l| l.lines())
+        .map(|row| super::style::visible_len(row).saturating_sub(1) / width)
+        .sum()
+}
+
 /// What the shell tells its input thread.
 struct Flags {
     paused: Arc<AtomicBool>,
@@ -457,6 +467,7 @@ fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, flags: &Flags
     let (paused, stop) = (&flags.paused, &flags.stop);
     let mut editor = LineEditor::default();
     let width = || terminal::size().map_or(80, |(w, _)| usize::from(w));
+    let mut last_width = width();
     while !stop.load(Ordering::SeqCst) {
         if flags.clear.swap(false, Ordering::SeqCst) {
             // A new phase: its own empty line, and Up recalls only its own lines.
@@ -500,7 +511,20 @@ fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, flags: &Flags
                     }
                 }
             }
-            TermEvent::Resize(..) => {}
+            TermEvent::Resize(new_width, _) => {
+                let new_width = usize::from(new_width);
+                if new_width < last_width {
+                    // A terminal that reflows on narrowing wraps the old footer onto more rows
+                    // than indicatif knows of: clear those too before it redraws.
+                    let extra = reflowed_rows(&[bar.prefix(), bar.message()], new_width);
+                    if extra > 0 {
+                        bar.suspend(|| {
+                            let _ = RawOut::write_text(&format!("\x1b[{extra}A\r\x1b[J"));
+                        });
+                    }
+                }
+                last_width = new_width;
+            }
             _ => continue,
         }
         if !entered.is_empty() {
