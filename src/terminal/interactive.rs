@@ -678,6 +678,24 @@ mod tests {
     }
 
     #[test]
+    fn a_footer_reflowed_onto_a_narrower_terminal_counts_its_extra_rows() {
+        let footer = ["x".repeat(99), format!("› {}\n  {}", "y".repeat(97), "z".repeat(10))];
+        assert_eq!(reflowed_rows(&footer, 100), 0, "no narrower: nothing extra");
+        assert_eq!(reflowed_rows(&footer, 50), 2, "two long lines take a row more each");
+        let s = Status {
+            phase: Phase::Requirements,
+            phase_left: 60.0,
+            phase_budget: 480.0,
+            total_left: 2000.0,
+            paused: true,
+        };
+        assert!(
+            status_line(&s, 100, false).contains("paused · 1:00 left"),
+            "the footer says the clock is stopped"
+        );
+    }
+
+    #[test]
     fn up_and_down_recall_the_lines_entered_in_this_phase() {
         let mut e = LineEditor::default();
         for line in ["first line", "second line"] {
