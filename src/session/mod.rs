@@ -11,6 +11,13 @@
 //!   hint, follow-up and curveball, and whenever the draft changed since the last autosave.
 //! - A timer that fires late or for a phase that already ended is ignored; the engine re-checks the
 //!   time itself, so the driver may fire timers early or twice without harm.
+//! - A phase's unfinished line belongs to that phase only: when the phase ends it is filed there and
+//!   the shell is told to empty its input ([`Effect::ClearDraft`]); a stale copy arriving later is
+//!   dropped. Only typed lines are commands: pasted or written text reaches the engine `//`-escaped.
+//! - The clock: time a phase leaves unused carries to the phases not yet reached (in proportion to
+//!   their budgets; soft-timer overtime comes off them the same way), and the interview's length
+//!   is the hard limit. Time paused (`/pause`) and time before the candidate pressed Enter after the
+//!   opening ([`Session::wait_for_enter`]) is not used time.
 
 mod facts;
 mod rng;
