@@ -54,7 +54,7 @@ pub struct StartArgs {
     pub design: Option<String>,
 
     /// Total length in minutes (any decimal); phase budgets are scaled to it.
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = parse_minutes)]
     pub minutes: Option<f64>,
 
     /// Run the session from a written Markdown answer instead of typing.
@@ -149,6 +149,9 @@ pub enum Command {
         /// Each rubric item: your evidence next to how the model answer puts it.
         #[arg(long, conflicts_with = "json")]
         side_by_side: bool,
+        /// Print it all (summary, item detail, the session) straight, without the pager.
+        #[arg(long)]
+        full: bool,
         /// Regrade with this grader; the new grade is saved beside the old one.
         #[arg(long, value_enum)]
         grader: Option<GraderKind>,
@@ -173,6 +176,17 @@ pub enum Command {
     History {
         #[arg(long)]
         json: bool,
+        /// Also the sessions not counted as practice (quit early, skipped through, under a minute).
+        #[arg(long)]
+        all: bool,
+    },
+    /// Delete a saved session (asks first on a terminal).
+    Delete {
+        #[arg(value_name = "SESSION")]
+        session: String,
+        /// Do not ask.
+        #[arg(long, short)]
+        yes: bool,
     },
     /// Progress by design and category, the weekly goal, and what to practise next.
     Stats {
@@ -227,9 +241,23 @@ pub enum Command {
         #[arg(long)]
         show: bool,
     },
-    /// Print shell completions.
+    /// Print shell completions (they complete design ids and session ids too).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The ids the completion scripts offer: `designs` or `sessions`, one a line.
+    #[command(name = "__ids", hide = true)]
+    Ids {
+        #[arg(value_parser = ["designs", "sessions"])]
+        what: String,
+    },
+}
+
+/// `--minutes`: a number. Whether it is a usable length (positive, up to 600) is checked when the
+/// interview starts, with the same message for the config file's `minutes`.
+fn parse_minutes(text: &str) -> Result<f64, String> {
+    text.trim().parse::<f64>().map_err(|_| {
+        format!("'{text}' is not a number of minutes — give a positive number up to 600, e.g. 30 or 0.5")
+    })
 }

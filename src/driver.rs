@@ -39,6 +39,8 @@ pub struct Status {
     pub phase_left: f64,
     pub phase_budget: f64,
     pub total_left: f64,
+    /// The clock is stopped by `/pause`, or waits for Enter after the opening.
+    pub paused: bool,
 }
 
 /// What the driver needs from the shell around it.
@@ -51,6 +53,8 @@ pub trait Shell {
     fn edit(&mut self, text: &str) -> Result<String, String>;
     /// Write the transcript to disk.
     fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()>;
+    /// Empty the line being typed (its phase ended and took it). Shells without one ignore it.
+    fn clear_draft(&mut self) {}
     /// The session ended; stop drawing.
     fn finish(&mut self);
 }
@@ -129,6 +133,10 @@ pub async fn run(
                         Ok(new) => Event::Edited(new),
                         Err(why) => Event::EditFailed(why),
                     }),
+                    Effect::ClearDraft => {
+                        draft.clear();
+                        shell.clear_draft();
+                    }
                     Effect::End(outcome) => {
                         shell.finish();
                         return Ok(outcome);
@@ -163,6 +171,15 @@ pub async fn run(
             () = sleep_until_opt(deadline), if deadline.is_some() => {
                 if let Some(t) = next_timer {
                     timers.retain(|x| x.kind != t.kind);
+                    // What was typed up to now is the engine's before the timer ends the phase or
+                    // brings the curveball: lines already entered, then the unfinished line.
+                    while pending.is_none() && input_open {
+                        match input.try_recv() {
+                            Ok(got) => input_open = take_input(got, &mut queue, &mut draft),
+                            Err(_) => break,
+                        }
+                    }
+                    queue.push_back(Event::Autosave { draft: draft.clone() });
                     queue.push_back(Event::Timer(t));
                 }
             }
@@ -174,6 +191,7 @@ pub async fn run(
                     phase_left: session.phase_left(now),
                     phase_budget: session.phase_budget(),
                     total_left: session.total_left(now),
+                    paused: session.is_paused(),
                 });
             }
         }
@@ -268,6 +286,7 @@ mod tests {
         shown: Vec<Message>,
         saves: Vec<Transcript>,
         statuses: usize,
+        clears: usize,
     }
 
     impl Shell for Fake {
@@ -283,6 +302,9 @@ mod tests {
         fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
             self.saves.push(transcript.clone());
             Ok(())
+        }
+        fn clear_draft(&mut self) {
+            self.clears += 1;
         }
         fn finish(&mut self) {}
     }
@@ -398,5 +420,65 @@ mod tests {
         let mut shell = Fake::default();
         assert_eq!(run(&mut s, &mut rx, &mut shell, None).await.unwrap(), Outcome::Finished);
         assert_eq!(s.transcript().phases[0].answer, "first\nsecond, not entered");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unfinished_line_at_time_up_does_not_leak_into_later_phases() {
+        let mut s = session(45.0);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut shell = Fake::default();
+        let run = async {
+            let _ = run(&mut s, &mut rx, &mut shell, None).await;
+        };
+        let typing = async {
+            // Typed 1 s before the requirements time up, after the last autosave: never entered.
+            tokio::time::sleep(Duration::from_secs(8 * 60 - 1)).await;
+            tx.send(Input::Draft("a high-level design typed as nothing".into())).unwrap();
+        };
+        tokio::join!(run, typing);
+        assert!(shell.clears >= 4, "the shell was told to empty its line at each phase end");
+        // Every save, not just the last: the draft never sat in another phase's record.
+        for t in &shell.saves {
+            for p in &t.phases[1..] {
+                assert!(!p.answer.contains("typed as nothing"), "{:?}: {}", p.phase, p.answer);
+                assert!(p.draft.is_empty(), "{:?} draft: {}", p.phase, p.draft);
+            }
+        }
+        let last = shell.saves.last().unwrap();
+        assert_eq!(last.phases[0].answer, "a high-level design typed as nothing");
+        assert_eq!(last.status, RunStatus::Finished);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_clock_starts_at_enter_carries_unused_time_and_stops_while_paused() {
+        let mut s = session(45.0);
+        s.wait_for_enter();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut shell = Fake::default();
+        let started = Instant::now();
+        let run = async {
+            let _ = run(&mut s, &mut rx, &mut shell, None).await;
+        };
+        let candidate = async {
+            tokio::time::sleep(Duration::from_secs(5 * 60)).await; // reads the opening
+            tx.send(Input::Line(String::new())).unwrap();
+            tokio::time::sleep(Duration::from_secs(2 * 60)).await;
+            tx.send(Input::Line("/skip".into())).unwrap(); // 6:00 of requirements unused
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            tx.send(Input::Line("/pause".into())).unwrap();
+            tokio::time::sleep(Duration::from_secs(10 * 60)).await; // the doorbell
+            tx.send(Input::Line(String::new())).unwrap();
+        };
+        tokio::join!(run, candidate);
+        // 5:00 reading + 45:00 interview + 10:00 paused, by tokio's clock.
+        let took = started.elapsed().as_secs_f64();
+        assert!((took - 60.0 * 60.0).abs() < 1.0, "{took}");
+        let t = shell.saves.last().unwrap();
+        assert_eq!(t.status, RunStatus::Finished);
+        assert!((t.phases[0].used_secs - 120.0).abs() < 1.0, "{}", t.phases[0].used_secs);
+        assert!((t.phases[1].paused_secs - 600.0).abs() < 1.0);
+        assert!(t.phases[2].allowed_secs() > 15.0 * 60.0, "the deep dive got some of the unused time");
+        let used: f64 = t.phases.iter().map(|p| p.used_secs).sum();
+        assert!((used - 45.0 * 60.0).abs() < 1.0, "{used}");
     }
 }

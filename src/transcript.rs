@@ -60,6 +60,10 @@ pub struct Transcript {
     /// The candidate's own checklist ticks, if they self-scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_ticks: Option<Vec<SelfTick>>,
+    /// How the requirement change was handled: the rubric grader on the curveball answer alone,
+    /// whatever graded the rest. `review --json` shows it as the scorecard's `curveball`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curveball_grade: Option<crate::grade::curveball::CurveballGrade>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,18 +110,44 @@ pub struct PhaseRecord {
     #[serde(default)]
     pub hints: Vec<String>,
     pub budget_secs: f64,
+    /// Time not used by earlier phases that this phase was given (negative when earlier phases
+    /// ran over with a soft timer). The phase may use `budget_secs + carried_secs`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub carried_secs: f64,
     pub used_secs: f64,
     #[serde(default)]
     pub overtime_secs: f64,
+    /// Seconds spent paused (`/pause`), not counted in `used_secs`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub paused_secs: f64,
+    /// How many times the candidate paused in this phase.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub pauses: u32,
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
     pub ended: Option<Ended>,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero_u32(x: &u32) -> bool {
+    *x == 0
+}
+
 impl PhaseRecord {
-    /// Everything said in this phase, for grading: the clarifying questions asked with `/ask` (as
-    /// questions, which earn the items that reward asking and nothing else), the answer, then
-    /// follow-up and curveball answers.
+    /// The time this phase may use: its budget plus what earlier phases left it.
+    pub fn allowed_secs(&self) -> f64 {
+        (self.budget_secs + self.carried_secs).max(0.0)
+    }
+
+    /// Everything said in this phase, for grading, in the order it was said: the clarifying
+    /// questions asked with `/ask` (as questions, which earn the items that reward asking and
+    /// nothing else), the answer, the curveball's answer (it arrives before `/next` can ask a
+    /// follow-up), then follow-up answers.
     pub fn graded_text(&self) -> String {
         let mut text = String::new();
         for q in &self.questions {
@@ -128,16 +158,11 @@ impl PhaseRecord {
             }
         }
         text.push_str(self.answer.trim_end());
-        for f in &self.followups {
-            if !f.answer.trim().is_empty() {
+        let curveball = self.curveball.iter().map(|c| c.answer.as_str());
+        for said in curveball.chain(self.followups.iter().map(|f| f.answer.as_str())) {
+            if !said.trim().is_empty() {
                 text.push_str("\n\n");
-                text.push_str(f.answer.trim_end());
-            }
-        }
-        if let Some(c) = &self.curveball {
-            if !c.answer.trim().is_empty() {
-                text.push_str("\n\n");
-                text.push_str(c.answer.trim_end());
+                text.push_str(said.trim_end());
             }
         }
         text.trim().to_string()
@@ -194,8 +219,11 @@ impl Transcript {
                 curveball: None,
                 hints: Vec::new(),
                 budget_secs: budgets[phase.index()],
+                carried_secs: 0.0,
                 used_secs: 0.0,
                 overtime_secs: 0.0,
+                paused_secs: 0.0,
+                pauses: 0,
                 started_at: None,
                 ended_at: None,
                 ended: None,
@@ -221,6 +249,7 @@ impl Transcript {
             phases,
             scorecards: Vec::new(),
             self_ticks: None,
+            curveball_grade: None,
         }
     }
 

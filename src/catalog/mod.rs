@@ -313,7 +313,9 @@ impl Catalog {
                     .map(move |n| (h.id.as_str(), n))
             })
             .map(|(id, n)| (id, strsim::damerau_levenshtein(&wanted, &n.to_lowercase())))
-            .filter(|(_, dist)| *dist <= 3.max(wanted.len() / 3))
+            // Close means a slip of the fingers, not a different word: `whatsap`, `paymnets`; never
+            // `uber` → news-feed.
+            .filter(|(_, dist)| *dist <= (wanted.chars().count() / 3).max(1))
             .min_by_key(|(_, dist)| *dist)
             .map(|(id, _)| id.to_string())
             .or_else(|| {

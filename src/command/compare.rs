@@ -36,7 +36,8 @@ pub fn run(ctx: &Ctx, a: Option<&str>, b: Option<&str>, json: bool) -> Result<Ex
         super::print(&format!("{}\n", serde_json::to_string_pretty(&comparison)?))?;
     } else {
         let color = terminal::style::color_stdout();
-        super::print(&terminal::progress::render_compare(&comparison, &chrono::Local, color))?;
+        let text = terminal::progress::render_compare(&comparison, &chrono::Local, color);
+        super::print(&terminal::style::fit_output(&text))?;
     }
     Ok(ExitCode::SUCCESS)
 }

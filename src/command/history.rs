@@ -1,4 +1,6 @@
-//! `mockdesign history [--json]`: every saved session, newest first, with a trend per design.
+//! `mockdesign history [--json] [--all]`: the saved sessions, newest first, with a trend per design.
+//! Sessions not counted as practice (quit early, skipped through, under a minute) are left out
+//! unless `--all`; they are marked (`not_counted` in JSON) when shown.
 //! Reads transcripts only; a file it cannot read is reported as a warning and left untouched.
 
 use std::process::ExitCode;
@@ -10,15 +12,21 @@ use crate::progress;
 use crate::terminal;
 use crate::transcript::Transcript;
 
-pub fn run(ctx: &Ctx, json: bool) -> Result<ExitCode> {
+pub fn run(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     let transcripts = load(ctx);
-    let rows = progress::sessions(&transcripts);
+    let mut rows = progress::sessions(&transcripts);
+    let before = rows.len();
+    if !all {
+        rows.retain(|r| r.not_counted.is_none());
+    }
+    let hidden = before - rows.len();
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&rows)?))?;
     } else {
         let trends = progress::trends(&transcripts);
         let color = terminal::style::color_stdout();
-        super::print(&terminal::progress::render_history(&rows, &trends, &chrono::Local, color))?;
+        let text = terminal::progress::render_history(&rows, &trends, hidden, &chrono::Local, color);
+        super::print(&terminal::style::fit_output(&text))?;
     }
     Ok(ExitCode::SUCCESS)
 }

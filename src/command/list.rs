@@ -30,16 +30,56 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<ExitCode> {
     }
     let id_w = designs.iter().map(|d| d.id.len()).max().unwrap_or(0);
     let title_w = designs.iter().map(|d| d.title.chars().count()).max().unwrap_or(0);
+    let width = crate::terminal::style::output_width();
+    // The summary wraps in its own column when there is room for one, else under the row.
+    let lead = id_w + 2 + title_w + 2 + 7 + 2;
     let mut out = String::new();
     for d in &designs {
-        let _ =
-            writeln!(out, "{:<id_w$}  {:<title_w$}  {:>3.0} min  {}", d.id, d.title, d.minutes, d.summary);
+        let row = format!("{:<id_w$}  {:<title_w$}  {:>3.0} min", d.id, d.title, d.minutes);
+        match width {
+            None => {
+                let _ = writeln!(out, "{row}  {}", d.summary);
+            }
+            Some(w) if w >= lead + 24 => {
+                let column = wrap_words(&d.summary, w - lead);
+                for (i, part) in column.iter().enumerate() {
+                    if i == 0 {
+                        let _ = writeln!(out, "{row}  {part}");
+                    } else {
+                        let _ = writeln!(out, "{:lead$}{part}", "");
+                    }
+                }
+            }
+            Some(w) => {
+                let _ = writeln!(out, "{row}");
+                for part in wrap_words(&d.summary, w.saturating_sub(4).max(16)) {
+                    let _ = writeln!(out, "    {part}");
+                }
+            }
+        }
     }
     let _ = writeln!(
         out,
         "\nStart one with `mockdesign <id>`, e.g. `mockdesign {}`.",
         designs.first().map_or("whatsapp", |d| d.id.as_str())
     );
-    super::print(&out)?;
+    super::print(&crate::terminal::style::fit_output(&out))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `text` in rows of at most `width` characters, broken between words.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut rows = vec![String::new()];
+    for word in text.split_whitespace() {
+        let row = rows.last_mut().expect("one row");
+        if !row.is_empty() && row.chars().count() + 1 + word.chars().count() > width {
+            rows.push(word.to_string());
+        } else {
+            if !row.is_empty() {
+                row.push(' ');
+            }
+            row.push_str(word);
+        }
+    }
+    rows
 }

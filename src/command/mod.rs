@@ -4,6 +4,7 @@
 mod compare;
 mod completions;
 mod config;
+mod delete;
 mod grade;
 pub(crate) mod grading;
 mod history;
@@ -61,11 +62,29 @@ pub fn catalog_usage_error(e: &CatalogError) -> anyhow::Error {
     err.into()
 }
 
+/// The subcommand's name as typed.
+fn command_name(command: &Command) -> String {
+    use clap::CommandFactory;
+    let debug = format!("{command:?}");
+    let variant = debug.split([' ', '{', '(']).next().unwrap_or_default().to_lowercase();
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .find(|n| n.replace('-', "") == variant)
+        .unwrap_or(variant)
+}
+
 pub fn dispatch(cli: Cli) -> Result<ExitCode> {
     if let Some(Command::Completions { shell }) = &cli.command {
         return completions::run(*shell);
     }
     let s = &cli.start;
+    if let (Some(design), Some(command)) = (&s.design, &cli.command) {
+        let name = command_name(command);
+        return Err(UsageError::new(format!("'{design} {name}': a design and a command do not go together"))
+            .with_hint(format!("run `mockdesign {name} …` on its own, or `mockdesign {design}` to practise"))
+            .into());
+    }
     if cli.command.is_some()
         && (s.minutes.is_some() || s.answers.is_some() || s.self_score || s.seed.is_some() || s.soft_timer)
     {
@@ -87,12 +106,18 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Grade { design, answers, json, grader, llm }) => {
             grade::run(&ctx, &design, &answers, json, grader, &llm)
         }
-        Some(Command::Review { session, json, format, side_by_side, grader, llm }) => {
-            review::run(&ctx, session.as_deref(), json, format, side_by_side, grader, &llm)
-        }
+        Some(Command::Review { session, json, format, side_by_side, full, grader, llm }) => review::run(
+            &ctx,
+            session.as_deref(),
+            review::Show { json, format, side_by_side, full },
+            grader,
+            &llm,
+        ),
         Some(Command::Resume { session, grader, llm }) => resume::run(&ctx, session.as_deref(), grader, &llm),
         Some(Command::SelfScore { session }) => self_score::run(&ctx, session.as_deref()),
-        Some(Command::History { json }) => history::run(&ctx, json),
+        Some(Command::History { json, all }) => history::run(&ctx, json, all),
+        Some(Command::Delete { session, yes }) => delete::run(&ctx, &session, yes),
+        Some(Command::Ids { what }) => completions::ids(&ctx, &what),
         Some(Command::Stats { json }) => stats::run(&ctx, json),
         Some(Command::Compare { a, b, json }) => compare::run(&ctx, a.as_deref(), b.as_deref(), json),
         Some(Command::Rubric { design, json, toml, summary }) => {

@@ -24,10 +24,21 @@ use super::Ctx;
 use crate::catalog::Design;
 use crate::cli::{GraderKind, LlmArgs, ReviewFormat};
 use crate::grade::rubric::RubricGrader;
-use crate::grade::{Grader, Scorecard};
+use crate::grade::{Grader, Scorecard, curveball};
 use crate::terminal::model_answer;
 use crate::terminal::scorecard::{self, RenderOpts};
 use crate::transcript::{self, Status, Transcript};
+
+/// How to show the session.
+#[derive(Debug, Clone, Copy)]
+pub struct Show {
+    pub json: bool,
+    pub format: Option<ReviewFormat>,
+    /// Every item: the candidate's evidence next to how the model answer puts it.
+    pub side_by_side: bool,
+    /// Everything straight to standard output, never through the pager.
+    pub full: bool,
+}
 
 /// Added to a grade made on the spot for a session that has none stored.
 pub const UNSAVED_GRADE: &str = "this session has no stored grade yet (it was not finished); graded now with the rubric grader, not saved";
@@ -35,9 +46,7 @@ pub const UNSAVED_GRADE: &str = "this session has no stored grade yet (it was no
 pub fn run(
     ctx: &Ctx,
     session: Option<&str>,
-    json: bool,
-    format: Option<ReviewFormat>,
-    side_by_side: bool,
+    show: Show,
     grader: Option<GraderKind>,
     llm: &LlmArgs,
 ) -> Result<ExitCode> {
@@ -76,8 +85,12 @@ pub fn run(
     };
     drop(lock);
     let interrupted = super::grading::was_interrupted(&card);
-    let text = show(ctx, &t, &card, json, format, side_by_side)?;
-    super::print(&text)?;
+    let text = render(ctx, &mut t, &card, show)?;
+    if show.full || show.json || show.format == Some(ReviewFormat::Md) {
+        super::print(&text)?;
+    } else {
+        crate::terminal::pager::page(&text)?;
+    }
     if interrupted {
         eprintln!("\nInterrupted: the LLM grade was cancelled and the rubric grade was saved.");
         return Err(crate::error::Interrupted.into());
@@ -85,38 +98,44 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The review as text, Markdown or JSON, with the stored text's control characters escaped.
-fn show(
-    ctx: &Ctx,
-    t: &Transcript,
-    card: &Scorecard,
-    json: bool,
-    format: Option<ReviewFormat>,
-    side_by_side: bool,
-) -> Result<String> {
-    if json {
-        return Ok(format!("{}\n", serde_json::to_string_pretty(card)?));
+/// The review as text, Markdown or JSON, with the stored text's control characters escaped: the
+/// one-screen summary first, then the item detail, what was said, and how the model answer puts
+/// what was missed.
+fn render(ctx: &Ctx, t: &mut Transcript, card: &Scorecard, show: Show) -> Result<String> {
+    if show.json {
+        let shown = CardJson { card, curveball: t.curveball_grade.as_ref() };
+        return Ok(format!("{}\n", serde_json::to_string_pretty(&shown)?));
     }
-    let (t, card) = (&escape_controls(t), &escape_controls(card));
     let design = design_of(ctx, t)?;
+    // Sessions saved before the curveball was graded: graded now for the page, not saved (and
+    // not added to `--json`, which reproduces what is stored).
+    if t.curveball_grade.is_none() {
+        t.curveball_grade = curveball::grade(&RubricGrader, design, t);
+    }
+    let (t, card) = (&escape_controls(&*t), &escape_controls(card));
     let answer = super::study::answer_for_grade(ctx, design);
-    let mut text = match format {
+    let nothing = scorecard::nothing_to_grade(t);
+    let mut text = match show.format {
         Some(ReviewFormat::Md) => {
-            format!(
-                "{}\n{}",
-                scorecard::transcript_markdown(t),
-                scorecard::render_markdown(card, design, Some(t))
-            )
+            let card_md = match &nothing {
+                Some(line) => format!("{line}\n"),
+                None => scorecard::render_markdown(card, design, Some(t)),
+            };
+            format!("{card_md}\n{}", scorecard::transcript_markdown(t))
         }
         Some(ReviewFormat::Text) | None => {
             let opts = RenderOpts::for_stdout();
             let session = scorecard::transcript_markdown(t);
             let session = if opts.color { scorecard::styled(&session, opts.width) } else { session };
-            format!("{session}\n{}", scorecard::render(card, design, Some(t), opts))
+            let card_text = match &nothing {
+                Some(line) => format!("{line}\n"),
+                None => scorecard::render(card, design, Some(t), opts),
+            };
+            format!("{card_text}\n{session}")
         }
     };
-    if let Some(answer) = &answer {
-        text.push_str(&match (format, side_by_side) {
+    if let (Some(answer), None) = (&answer, &nothing) {
+        text.push_str(&match (show.format, show.side_by_side) {
             (Some(ReviewFormat::Md), false) => {
                 model_answer::strong_answers_markdown(card, design, answer, None)
             }
@@ -126,6 +145,16 @@ fn show(
         });
     }
     Ok(text)
+}
+
+/// The scorecard as `--json` prints it: its fields in order, then the session's `curveball` (when
+/// it had one and it was graded).
+#[derive(serde::Serialize)]
+struct CardJson<'a> {
+    #[serde(flatten)]
+    card: &'a Scorecard,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    curveball: Option<&'a curveball::CurveballGrade>,
 }
 
 /// A copy of `value` whose strings have their control characters (other than newline and tab)

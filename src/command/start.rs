@@ -21,14 +21,15 @@ use crate::cli::{GraderKind, LlmArgs, StartArgs};
 use crate::driver::{self, Input};
 use crate::error::{Interrupted, UsageError};
 use crate::grade::Answers;
-use crate::grade::selfscore;
-use crate::session::{Clock, Effect, Event, Options, Outcome, Session, fmt_duration};
+use crate::grade::rubric::RubricGrader;
+use crate::grade::{curveball, selfscore};
+use crate::session::{Clock, Effect, Event, Options, Outcome, Session, literal_line};
 use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
 use crate::terminal::plain::{ChannelLines, PlainShell, is_interrupt, spawn_stdin_lines};
 use crate::terminal::scorecard::{self, RenderOpts};
 use crate::terminal::style;
-use crate::transcript::{Ended, SelfTick, SessionLock, Stored, Transcript, TranscriptError};
+use crate::transcript::{SelfTick, SessionLock, Stored, Transcript, TranscriptError};
 
 pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<ExitCode> {
     let design = ctx.design(args.design.as_deref().unwrap_or_default())?;
@@ -129,12 +130,7 @@ fn run_scripted(
         }
         for line in phase.text.lines() {
             // A line of the answer that starts with `/` is text, not a command.
-            let line = if line.trim_start().starts_with('/') {
-                format!("/{}", line.trim_start())
-            } else {
-                line.to_string()
-            };
-            events.push(Event::Line(line));
+            events.push(Event::Line(literal_line(line)));
         }
         events.push(Event::Line("/next".into()));
     }
@@ -175,6 +171,9 @@ pub(crate) fn run_session(
     // `[interviewer] llm = true`: settings that cannot work are refused before the session starts.
     let interviewer = super::grading::interviewer_settings(ctx, llm)?;
     let color = interactive && !style::plain_requested();
+    if interactive {
+        session.wait_for_enter();
+    }
     // Save before the first prompt, so even an immediate kill leaves a resumable session. A new
     // session's file is already there; a failure here is warned about by the first save that follows.
     let _ = crate::transcript::save(path, session.transcript());
@@ -299,15 +298,14 @@ pub(crate) fn finish(
     llm: &LlmArgs,
     rest: Option<Rest>,
 ) -> Result<ExitCode> {
+    let design = ctx.design(&transcript.design)?;
+    transcript.curveball_grade = curveball::grade(&RubricGrader, design, &transcript);
     // Saved as finished before grading; where it finally went is reported once, below.
     let _ = crate::transcript::save(path, &transcript);
-    let design = ctx.design(&transcript.design)?;
     let opts = RenderOpts::for_stdout();
     let mut out = String::new();
     let mut interrupted = false;
-    let stored;
-    if transcript.self_score {
-        super::print(&summary(&transcript))?;
+    let card = if transcript.self_score {
         let ticks = match walk_checklist_interruptibly(design, rest) {
             Ok(ticks) => ticks,
             Err(e) if e.chain().any(|c| c.is::<Interrupted>()) => {
@@ -327,38 +325,43 @@ pub(crate) fn finish(
         let mut card = selfscore::scorecard(design, &ticks, transcript.hints_used());
         card.graded_at = Some(super::now());
         transcript.self_ticks = Some(ticks);
-        transcript.scorecards.push(card.clone());
-        stored = store(path, &transcript);
-        out.push_str(&scorecard::render(&card, design, Some(&transcript), opts));
+        card
     } else {
         drop(rest);
         let card = super::grading::grade(ctx, design, &transcript.answers(), grader, llm)?;
         interrupted = super::grading::was_interrupted(&card);
-        transcript.scorecards.push(card.clone());
-        stored = store(path, &transcript);
-        out.push_str(&scorecard::render(&card, design, Some(&transcript), opts));
-    }
-    if let (Some(card), Some(answer)) = (transcript.scorecard(), super::study::answer_for_grade(ctx, design))
-    {
-        out.push_str(&crate::terminal::model_answer::strong_answers(
-            card,
-            design,
-            &answer,
-            Some(STRONG_ANSWERS_SHOWN),
-            opts,
-        ));
+        card
+    };
+    transcript.scorecards.push(card.clone());
+    let stored = store(path, &transcript);
+    if let Some(line) = scorecard::nothing_to_grade(&transcript) {
+        let _ = writeln!(out, "\n{line}");
+    } else {
+        // The one-screen summary; on a terminal the item detail (and how the model answer puts
+        // what was missed) is for `review` (paged), in a pipe it follows.
+        out.push('\n');
+        out.push_str(&scorecard::render_summary(&card, design, Some(&transcript), opts));
+        if std::io::stdout().is_terminal() {
+            let _ = writeln!(out, "\nItem by item: `mockdesign review {}`.", transcript.id);
+        } else {
+            out.push_str(&scorecard::render_detail(&card, design, opts));
+            if let Some(answer) = super::study::answer_for_grade(ctx, design) {
+                out.push_str(&crate::terminal::model_answer::strong_answers(
+                    &card,
+                    design,
+                    &answer,
+                    Some(STRONG_ANSWERS_SHOWN),
+                    opts,
+                ));
+            }
+        }
     }
     let shown = match &stored {
         Stored::Fallback { path, .. } => path.as_path(),
         Stored::Saved | Stored::Unsaved(_) => path,
     };
     if !matches!(stored, Stored::Unsaved(_)) {
-        let _ = writeln!(
-            out,
-            "\nTranscript: {}\nReview it any time with `mockdesign review {}`.",
-            shown.display(),
-            transcript.id
-        );
+        let _ = writeln!(out, "\nTranscript: {}", shown.display());
     }
     super::print(&out)?;
     if interrupted {
@@ -404,32 +407,4 @@ fn walk_checklist_interruptibly(design: &Design, rest: Option<Rest>) -> Result<V
             Err(e) => Err(anyhow::anyhow!("the checklist stopped: {e}")),
         }
     })
-}
-
-/// Time used per phase against its budget, and hints.
-pub fn summary(t: &Transcript) -> String {
-    let mut out = String::from("\nTime\n");
-    for p in &t.phases {
-        let how = match p.ended {
-            Some(Ended::Submitted) => "submitted",
-            Some(Ended::TimeUp) => "time up",
-            Some(Ended::Skipped) => "skipped",
-            Some(Ended::Quit) | None => "not finished",
-        };
-        let over = if p.overtime_secs > 0.5 {
-            format!("  (+{} over)", fmt_duration(p.overtime_secs))
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "  {:<18} {:>7} of {:>6}  {how}{over}",
-            p.phase.title(),
-            fmt_duration(p.used_secs),
-            fmt_duration(p.budget_secs)
-        );
-    }
-    let hints = t.hints_used();
-    let _ = writeln!(out, "  Hints used: {hints}\n");
-    out
 }

@@ -16,7 +16,8 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<ExitCode> {
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&stats)?))?;
     } else {
-        super::print(&terminal::progress::render_stats(&stats, terminal::style::color_stdout()))?;
+        let text = terminal::progress::render_stats(&stats, terminal::style::color_stdout());
+        super::print(&terminal::style::fit_output(&text))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 //! Nothing here touches the terminal; scorecards are rendered by `terminal::scorecard`.
 
 pub mod answers;
+pub mod curveball;
 pub mod estimate;
 pub mod llm;
 pub mod rubric;

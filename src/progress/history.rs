@@ -26,6 +26,10 @@ pub struct Session {
     /// The interview's length in minutes.
     pub minutes: f64,
     pub self_score: bool,
+    /// Why the session is not counted as practice (`quit-early`, `skipped-through`,
+    /// `under-a-minute`); absent when it counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_counted: Option<super::NotCounted>,
 }
 
 /// Every session, newest first.
@@ -46,6 +50,7 @@ pub fn sessions(transcripts: &[Transcript]) -> Vec<Session> {
                 used_secs: t.used_secs(),
                 minutes: t.minutes,
                 self_score: t.self_score,
+                not_counted: super::not_counted(t),
             }
         })
         .collect()
@@ -62,12 +67,12 @@ pub struct Trend {
     pub last_at: DateTime<Utc>,
 }
 
-/// One trend per design practised, the most recently practised first. A design whose sessions were
-/// never graded has an empty `scores`.
+/// One trend per design practised, the most recently practised first, over the sessions that
+/// count as practice. A design whose sessions were never graded has an empty `scores`.
 pub fn trends(transcripts: &[Transcript]) -> Vec<Trend> {
     let mut out: Vec<Trend> = Vec::new();
     // Newest first, so each design's first sighting is its latest session.
-    for t in newest_first(transcripts) {
+    for t in newest_first(transcripts).into_iter().filter(|t| super::not_counted(t).is_none()) {
         let idx = if let Some(i) = out.iter().position(|tr| tr.design == t.design) {
             i
         } else {

@@ -10,7 +10,12 @@
 //! `terminal::progress` renders what it returns.
 //!
 //! Rules it applies (also shown to the user in the reasons it gives):
-//! - A session's grade is its last scorecard; a session without one (unfinished) has no score.
+//! - A session's grade is its last scorecard; a session without one (unfinished) has no score. A
+//!   self-score that ticked fewer than half the items does not replace an earlier grader's score.
+//! - Sessions that are not real practice — quit early, skipped through (three or more phases
+//!   skipped, or nothing answered), or shorter than a minute — are marked ([`not_counted`]) and
+//!   left out of trends, the weekly goal, statistics and the next session; `history --all` shows
+//!   them. A graded written answer (`--answers`, no clock) counts.
 //! - A design counts as *tried* once it has a graded session.
 //! - The weekly count is the finished sessions started in the seven days before `now`.
 //! - Spaced repetition: a design is due for review [`review_interval`] after its last graded attempt:
@@ -34,6 +39,8 @@ use crate::transcript::Transcript;
 pub use compare::{CompareError, Comparison, compare, latest_graded, previous_attempt};
 pub use history::{Session, Trend, sessions, trends};
 pub use stats::{Next, NextKind, Stats, stats};
+
+// `NotCounted` and `not_counted` are defined below.
 
 /// The eight core designs of the plan, in the order the plan practises them.
 pub const CORE_PLAN: [&str; 8] = crate::catalog::CORE;
@@ -67,9 +74,67 @@ pub(crate) fn newest_first(transcripts: &[Transcript]) -> Vec<&Transcript> {
     all
 }
 
-/// A transcript's current grade, if it has one.
+/// A transcript's current grade, if it has one: the last scorecard, unless it is a self-score of
+/// fewer than half the items and an earlier grade exists.
 pub(crate) fn grade(t: &Transcript) -> Option<&Scorecard> {
-    t.scorecard()
+    let last = t.scorecard()?;
+    let few_ticks = t.self_ticks.as_ref().is_some_and(|ticks| {
+        let answered = ticks.iter().filter(|tick| tick.covered.is_some()).count();
+        answered * 2 < ticks.len()
+    });
+    if last.grader == "self" && few_ticks {
+        if let Some(earlier) = t.scorecards.iter().rev().skip(1).find(|c| c.grader != "self") {
+            return Some(earlier);
+        }
+    }
+    Some(last)
+}
+
+/// Why a session is not counted as practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotCounted {
+    /// Left with `/quit` or Ctrl-C, or never finished.
+    QuitEarly,
+    /// Three or more phases skipped, or nothing answered at all.
+    SkippedThrough,
+    /// Less than a minute of interview time.
+    UnderAMinute,
+}
+
+impl NotCounted {
+    pub fn words(self) -> &'static str {
+        match self {
+            NotCounted::QuitEarly => "quit early",
+            NotCounted::SkippedThrough => "skipped through",
+            NotCounted::UnderAMinute => "under a minute",
+        }
+    }
+}
+
+/// Whether `t` is real practice; `None` when it counts.
+pub fn not_counted(t: &Transcript) -> Option<NotCounted> {
+    use crate::transcript::{Ended, Status};
+    if t.status != Status::Finished {
+        return Some(NotCounted::QuitEarly);
+    }
+    let skipped = t.phases.iter().filter(|p| p.ended == Some(Ended::Skipped)).count();
+    let nothing =
+        !t.self_score && t.phases.iter().all(|p| p.ended.is_some() && p.graded_text().trim().is_empty());
+    if skipped >= 3 || nothing {
+        return Some(NotCounted::SkippedThrough);
+    }
+    // A written answer graded with `--answers` has no clock (0 s used) and counts.
+    let used = t.used_secs();
+    if used > 0.0 && used < 60.0 {
+        return Some(NotCounted::UnderAMinute);
+    }
+    None
+}
+
+/// The transcripts that count as practice.
+pub(crate) fn counted(transcripts: &[Transcript]) -> Vec<Transcript> {
+    transcripts.iter().filter(|t| not_counted(t).is_none()).cloned().collect()
 }
 
 /// Round to one decimal, as scores are shown.
@@ -235,6 +300,66 @@ pub(crate) mod fixture {
         t.current = None;
         t.scorecards = scorecards;
         t
+    }
+}
+
+#[cfg(test)]
+mod practice_tests {
+    use super::fixture::{designs, now, session};
+    use super::*;
+    use crate::transcript::{Ended, SelfTick, Status};
+
+    #[test]
+    fn quit_skipped_through_and_sub_minute_sessions_are_not_counted() {
+        let real = session("whatsapp", 1, Some(70.0), &[]);
+        assert_eq!(not_counted(&real), None);
+        let quit = session("whatsapp", 1, None, &[]);
+        assert_eq!(not_counted(&quit), Some(NotCounted::QuitEarly));
+        let mut skipped = real.clone();
+        for p in &mut skipped.phases[1..] {
+            p.ended = Some(Ended::Skipped);
+        }
+        assert_eq!(not_counted(&skipped), Some(NotCounted::SkippedThrough));
+        let mut short = real.clone();
+        for p in &mut short.phases {
+            p.used_secs = 10.0;
+        }
+        assert_eq!(not_counted(&short), Some(NotCounted::UnderAMinute));
+        let mut written = real.clone();
+        for p in &mut written.phases {
+            p.used_secs = 0.0;
+        }
+        assert_eq!(not_counted(&written), None, "a graded written answer has no clock and counts");
+        assert_eq!(written.status, Status::Finished);
+    }
+
+    #[test]
+    fn sessions_not_counted_are_left_out_of_trends_the_weekly_goal_and_next() {
+        let mut short = session("whatsapp", 1, Some(90.0), &[]);
+        for p in &mut short.phases {
+            p.used_secs = 5.0;
+        }
+        let ts = vec![session("whatsapp", 3, Some(50.0), &[]), short];
+        let t = trends(&ts);
+        assert_eq!(t[0].scores, [50.0], "the sub-minute 90 is not a trend point");
+        let s = stats(&ts, &designs(&CORE_PLAN), 2, now());
+        assert_eq!(s.weekly.done, 1, "only the real session counts toward the goal");
+        let w = s.designs.iter().find(|d| d.design == "whatsapp").unwrap();
+        assert_eq!(w.last, Some(50.0));
+    }
+
+    #[test]
+    fn a_self_score_of_few_items_does_not_replace_the_graders_score() {
+        let mut t = session("whatsapp", 1, Some(62.0), &[]);
+        let mut mine = t.scorecards[0].clone();
+        mine.grader = "self".into();
+        mine.score = 100.0;
+        t.scorecards.push(mine);
+        let tick = |covered| SelfTick { id: "x".into(), covered };
+        t.self_ticks = Some(vec![tick(Some(true)), tick(None), tick(None), tick(None)]);
+        assert_eq!(grade(&t).map(|c| c.score), Some(62.0), "one tick of four does not replace it");
+        t.self_ticks = Some(vec![tick(Some(true)), tick(Some(false)), tick(Some(true)), tick(None)]);
+        assert_eq!(grade(&t).map(|c| c.score), Some(100.0), "three of four do");
     }
 }
 

@@ -165,7 +165,9 @@ impl Share {
 /// (for item weights, categories and texts, and to recommend only designs that can be started).
 pub fn stats(transcripts: &[Transcript], designs: &[Design], weekly_goal: u32, now: DateTime<Utc>) -> Stats {
     let lookup = Designs::new(designs);
-    let ordered = newest_first(transcripts);
+    // Only real practice counts: quit, skipped-through and sub-minute sessions are left out.
+    let practice = super::counted(transcripts);
+    let ordered = newest_first(&practice);
 
     // Per design, newest first.
     let mut accs: Vec<Acc> = Vec::new();
@@ -284,7 +286,12 @@ pub fn stats(transcripts: &[Transcript], designs: &[Design], weekly_goal: u32, n
         })
         .collect();
 
-    let next = recommend(&accs, designs, &lookup, weakest.first(), now);
+    // A design whose only sessions were left unfinished is still offered for resuming.
+    let resumable = newest_first(transcripts)
+        .into_iter()
+        .filter(|t| t.status != crate::transcript::Status::Finished && super::grade(t).is_none())
+        .collect::<Vec<_>>();
+    let next = recommend(&accs, &resumable, designs, &lookup, weakest.first(), now);
 
     // The designs table: the catalog's order (the plan's first), with every core design listed;
     // designs no longer in the catalog last, by id.
@@ -331,6 +338,7 @@ pub fn stats(transcripts: &[Transcript], designs: &[Design], weekly_goal: u32, n
 /// whose last attempt lost the most in the weakest category; else the design that comes due first.
 fn recommend(
     accs: &[Acc],
+    resumable: &[&Transcript],
     designs: &[Design],
     lookup: &Designs,
     weakest: Option<&Weak>,
@@ -347,13 +355,14 @@ fn recommend(
             "it is next in the plan ({tried} of {} tried so far)",
             plural(core.len() as i64, "core design")
         );
-        let reason = match acc_of(d.id()) {
-            Some(a) => format!(
+        let unfinished = resumable.iter().copied().find(|t| t.design == d.id());
+        let reason = match (acc_of(d.id()).map(|a| a.latest), unfinished) {
+            (_, Some(t)) | (Some(t), None) => format!(
                 "started {} but never graded — `mockdesign resume {}` picks it up; {plan}",
-                ago(a.latest.started_at, now),
-                a.latest.id
+                ago(t.started_at, now),
+                t.id
             ),
-            None => format!("never tried; {plan}"),
+            (None, None) => format!("never tried; {plan}"),
         };
         return Some(Next {
             design: d.id().into(),
@@ -482,7 +491,7 @@ mod tests {
         ];
         let s = stats(&ts, &all_core(), 2, now());
         let w = s.designs.iter().find(|d| d.design == "whatsapp").unwrap();
-        assert_eq!((w.attempts, w.graded), (4, 3));
+        assert_eq!((w.attempts, w.graded), (3, 3), "the session quit early is not an attempt");
         assert_eq!(w.best, Some(82.0));
         assert_eq!(w.last, Some(71.0));
         assert_eq!(w.trend, [40.0, 82.0, 71.0]);

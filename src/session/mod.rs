@@ -11,6 +11,13 @@
 //!   hint, follow-up and curveball, and whenever the draft changed since the last autosave.
 //! - A timer that fires late or for a phase that already ended is ignored; the engine re-checks the
 //!   time itself, so the driver may fire timers early or twice without harm.
+//! - A phase's unfinished line belongs to that phase only: when the phase ends it is filed there and
+//!   the shell is told to empty its input ([`Effect::ClearDraft`]); a stale copy arriving later is
+//!   dropped. Only typed lines are commands: pasted or written text reaches the engine `//`-escaped.
+//! - The clock: time a phase leaves unused carries to the phases not yet reached (in proportion to
+//!   their budgets; soft-timer overtime comes off them the same way), and the interview's length
+//!   is the hard limit. Time paused (`/pause`) and time before the candidate pressed Enter after the
+//!   opening ([`Session::wait_for_enter`]) is not used time.
 
 mod facts;
 mod rng;
@@ -106,6 +113,9 @@ pub enum Effect {
     OpenEditor {
         text: String,
     },
+    /// Empty the line being typed: its phase ended and it was filed there (a draft belongs to
+    /// the phase it was typed in, never to the next one).
+    ClearDraft,
     /// The session is over (after a final `Save`).
     End(Outcome),
 }
@@ -149,8 +159,12 @@ enum Target {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     NotStarted,
+    /// The opening is shown; the clock starts when the candidate presses Enter.
+    Opening,
     /// A phase is open.
     Open,
+    /// `/pause`: the clock is stopped until `/resume` (or Enter).
+    Paused,
     /// `/next` was entered and the follow-up is being computed.
     AwaitingProbe,
     Done,
@@ -161,7 +175,9 @@ Commands:
   /next            submit this phase and move on (after a follow-up question, if any)
   /ask QUESTION    ask the interviewer a clarifying question
   /hint            a nudge for this phase (recorded; costs a little score)
+  /show            your answer so far in this phase, and the question again
   /time            time left in this phase and in the interview
+  /pause           stop the clock (recorded); Enter or /resume starts it again
   /skip            skip the rest of this phase
   /edit            edit your answer so far in $EDITOR
   /quit            save and leave (continue later with `mockdesign resume`)
@@ -179,13 +195,23 @@ pub struct Session {
     target: Target,
     /// Monotonic seconds when the current phase (re)started on this run.
     phase_started: f64,
-    /// Seconds the current phase had used before this run (resume).
+    /// Seconds the current phase had used before `phase_started` (resume, pauses).
     used_before: f64,
+    /// Wait for Enter after the opening before the clock starts (a terminal; never a pipe).
+    wait_for_enter: bool,
+    /// The session is ending with phases never reached: they get no carried time.
+    unreached: bool,
     warned: bool,
     time_up_noted: bool,
     hint_index: usize,
     dirty: bool,
     last_draft: String,
+    /// The unfinished line a phase took with it when it ended: an autosave or a line still carrying
+    /// it arrived from before the shell emptied its input, and is not the new phase's.
+    stale_draft: String,
+    /// Where the next entered line goes when it was being typed as the curveball arrived: the
+    /// answer it was typed for, not the curveball's.
+    draft_target: Option<Target>,
 }
 
 /// Two minutes, or a quarter of a short phase.
@@ -253,9 +279,10 @@ impl Session {
         // A line that was being typed when the session stopped becomes part of the answer.
         if !rec.draft.trim().is_empty() {
             s.append(&rec.draft);
+            s.record_mut().draft.clear();
         }
-        s.warned = rec.budget_secs - rec.used_secs <= warning_lead(rec.budget_secs);
-        s.time_up_noted = rec.used_secs >= rec.budget_secs;
+        s.warned = rec.allowed_secs() - rec.used_secs <= warning_lead(rec.allowed_secs());
+        s.time_up_noted = rec.used_secs >= rec.allowed_secs();
         Ok(s)
     }
 
@@ -269,16 +296,26 @@ impl Session {
             target: Target::Answer,
             phase_started: 0.0,
             used_before: 0.0,
+            wait_for_enter: false,
+            unreached: false,
             warned: false,
             time_up_noted: false,
             hint_index: 0,
             dirty: false,
             last_draft: String::new(),
+            stale_draft: String::new(),
+            draft_target: None,
         }
     }
 
     pub fn transcript(&self) -> &Transcript {
         &self.transcript
+    }
+
+    /// Start the clock only when the candidate presses Enter after reading the opening (for a
+    /// terminal; piped input starts at once).
+    pub fn wait_for_enter(&mut self) {
+        self.wait_for_enter = true;
     }
 
     /// Mark a scripted session's answer as one text without phase headings.
@@ -303,34 +340,40 @@ impl Session {
         self.state == State::Done
     }
 
-    /// Seconds used in the current phase at `secs`.
+    /// Seconds used in the current phase at `secs` (time paused is not used).
     pub fn phase_used(&self, secs: f64) -> f64 {
         match self.state {
             State::Open | State::AwaitingProbe => self.used_before + (secs - self.phase_started).max(0.0),
+            State::Paused => self.used_before,
             _ => self.record().used_secs,
         }
     }
 
     /// Seconds left in the current phase (negative in overtime).
     pub fn phase_left(&self, secs: f64) -> f64 {
-        self.record().budget_secs - self.phase_used(secs)
+        self.phase_budget() - self.phase_used(secs)
     }
 
-    /// The phase budget in seconds.
+    /// The time the current phase may use: its budget plus time carried from earlier phases.
     pub fn phase_budget(&self) -> f64 {
-        self.record().budget_secs
+        self.record().allowed_secs()
     }
 
-    /// Seconds left in the whole interview: unspent budget of this and later phases.
+    /// Is the clock stopped: by `/pause`, or before the candidate pressed Enter after the opening?
+    pub fn is_paused(&self) -> bool {
+        matches!(self.state, State::Paused | State::Opening)
+    }
+
+    /// Seconds left in the whole interview, the hard limit: its length less every second used.
     pub fn total_left(&self, secs: f64) -> f64 {
-        let later: f64 = self
+        let total: f64 = self.transcript.phases.iter().map(|p| p.budget_secs).sum();
+        let used: f64 = self
             .transcript
             .phases
             .iter()
-            .filter(|p| p.phase > self.phase && p.ended.is_none())
-            .map(|p| p.budget_secs - p.used_secs)
+            .map(|p| if p.phase == self.phase { self.phase_used(secs) } else { p.used_secs })
             .sum();
-        self.phase_left(secs).max(0.0) + later
+        (total - used).max(0.0)
     }
 
     fn record(&self) -> &PhaseRecord {
@@ -360,7 +403,15 @@ impl Session {
             Event::EditFailed(reason) => {
                 fx.push(Effect::Show(Message::Warning(format!("{reason} — keep typing here."))));
             }
-            Event::Autosave { draft } => {
+            Event::Autosave { mut draft } => {
+                if !self.stale_draft.is_empty() {
+                    if draft == self.stale_draft {
+                        draft.clear();
+                    } else {
+                        // The shell has emptied its input since: nothing stale is in flight.
+                        self.stale_draft.clear();
+                    }
+                }
                 if self.is_active() && (self.dirty || draft != self.last_draft) {
                     self.last_draft.clone_from(&draft);
                     self.record_mut().draft = draft;
@@ -374,9 +425,14 @@ impl Session {
                 }
             }
             Event::EndOfInput => {
+                if self.state == State::Opening {
+                    let resumed = self.record().started_at.is_some();
+                    self.begin(resumed, now, &mut fx);
+                }
                 if self.is_active() {
+                    // Whatever was never reached was not answered; no time is carried to it.
+                    self.unreached = true;
                     self.end_phase(Ended::Submitted, now, &mut fx);
-                    // Whatever was never reached was not answered.
                     while self.state != State::Done {
                         self.end_phase(Ended::Skipped, now, &mut fx);
                     }
@@ -387,7 +443,7 @@ impl Session {
     }
 
     fn is_active(&self) -> bool {
-        matches!(self.state, State::Open | State::AwaitingProbe)
+        matches!(self.state, State::Open | State::AwaitingProbe | State::Paused)
     }
 
     fn start(&mut self, now: Clock, fx: &mut Vec<Effect>) {
@@ -402,6 +458,26 @@ impl Session {
                 minutes: self.opts.minutes,
             }));
         }
+        if self.opts.self_score && !resumed {
+            fx.push(Effect::Show(Message::Note(
+                "Self-score mode: answer aloud or on a whiteboard — nothing needs typing. Press Enter \
+                 to move to the next phase; at the end you tick what you covered, item by item."
+                    .into(),
+            )));
+        }
+        if self.wait_for_enter {
+            self.state = State::Opening;
+            let what = if resumed { "continue" } else { "start" };
+            fx.push(Effect::Show(Message::Note(format!(
+                "Press Enter when you are ready to {what} — the clock starts then."
+            ))));
+            return;
+        }
+        self.begin(resumed, now, fx);
+    }
+
+    /// Open the phase and start its clock (after the opening, or at once).
+    fn begin(&mut self, resumed: bool, now: Clock, fx: &mut Vec<Effect>) {
         self.open_phase(now, fx);
         let so_far = self.record().graded_text();
         if resumed && !so_far.is_empty() {
@@ -423,7 +499,8 @@ impl Session {
         if rec.started_at.is_none() {
             rec.started_at = Some(now.wall);
         }
-        let (text, budget, used) = (rec.prompt.clone(), rec.budget_secs, rec.used_secs);
+        let (text, budget, used, carried) =
+            (rec.prompt.clone(), rec.allowed_secs(), rec.used_secs, rec.carried_secs);
         self.used_before = used;
         fx.push(Effect::Show(Message::PhaseStart {
             phase,
@@ -432,6 +509,17 @@ impl Session {
             budget_secs: budget,
             resumed_used_secs: used,
         }));
+        if carried >= 1.0 && used == 0.0 {
+            fx.push(Effect::Show(Message::Note(format!(
+                "This phase has {} more than planned: time earlier phases did not use.",
+                fmt_duration(carried)
+            ))));
+        } else if carried <= -1.0 && used == 0.0 {
+            fx.push(Effect::Show(Message::Note(format!(
+                "This phase has {} less than planned: earlier phases ran over.",
+                fmt_duration(-carried)
+            ))));
+        }
         self.schedule_timers(now, fx);
         self.save(now, fx);
     }
@@ -440,7 +528,7 @@ impl Session {
         if self.opts.scripted {
             return;
         }
-        let left = self.phase_left(now.secs);
+        let left = self.phase_left(now.secs).min(self.total_left(now.secs));
         let budget = self.phase_budget();
         let lead = warning_lead(budget);
         if !self.warned && left > lead {
@@ -450,13 +538,13 @@ impl Session {
                 at: now.secs + left - lead,
             }));
         }
-        if !self.time_up_noted {
-            fx.push(Effect::Schedule(Timer {
-                kind: TimerKind::TimeUp,
-                phase: self.phase,
-                at: now.secs + left.max(0.0),
-            }));
-        }
+        let total = self.total_left(now.secs);
+        let until = if self.time_up_noted { total } else { left.min(total) };
+        fx.push(Effect::Schedule(Timer {
+            kind: TimerKind::TimeUp,
+            phase: self.phase,
+            at: now.secs + until.max(0.0),
+        }));
         if self.phase == Phase::DeepDive && self.record().curveball.is_none() {
             if let Some(plan) = &self.transcript.curveball_plan {
                 let wait = (plan.at_secs - self.phase_used(now.secs)).max(0.0);
@@ -470,15 +558,47 @@ impl Session {
     }
 
     fn line(&mut self, line: &str, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state == State::Opening {
+            let cmd = line.trim().to_lowercase();
+            if cmd == "/quit" || cmd == "/exit" {
+                fx.push(Effect::Show(Message::Note("Nothing was started; see you next time.".into())));
+                self.leave(now, Status::Quit, fx);
+                fx.push(Effect::End(Outcome::Quit));
+                return;
+            }
+            let resumed = self.record().started_at.is_some();
+            self.begin(resumed, now, fx);
+            if line.trim().is_empty() {
+                return;
+            }
+        }
+        if self.state == State::Paused {
+            let cmd = line.trim().to_lowercase();
+            let stays = matches!(cmd.as_str(), "/pause" | "/show" | "/time" | "/t" | "/help" | "/h" | "/?");
+            if !stays && !cmd.starts_with("/quit") && !cmd.starts_with("/exit") {
+                self.unpause(now, fx);
+                if line.trim().is_empty() || cmd == "/resume" || cmd == "/r" {
+                    return;
+                }
+            }
+        }
         if !self.is_active() {
             return;
         }
+        // The line that was being typed when the phase ended was filed in that phase already.
+        let stale = std::mem::take(&mut self.stale_draft);
+        if !stale.is_empty() && line.trim_end() == stale.trim_end() {
+            return;
+        }
         let trimmed = line.trim();
-        if let Some(literal) = trimmed.strip_prefix("//") {
-            self.append(&format!("/{literal}"));
+        let body = line.trim_start();
+        if let Some(literal) = body.strip_prefix("//") {
+            let indent = &line[..line.len() - body.len()];
+            self.append_as_typed(&format!("{indent}/{literal}"));
             return;
         }
         if let Some(command) = trimmed.strip_prefix('/') {
+            self.draft_target = None;
             let (name, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
             self.command(&name.to_lowercase(), rest.trim(), now, fx);
             return;
@@ -487,7 +607,20 @@ impl Session {
             self.command("next", "", now, fx);
             return;
         }
-        self.append(line);
+        self.append_as_typed(line);
+    }
+
+    /// Append an entered line to the answer it was typed for: the one that was open when the
+    /// curveball interrupted it, else the current one.
+    fn append_as_typed(&mut self, line: &str) {
+        match self.draft_target.take() {
+            Some(typed_for) => {
+                let now_target = std::mem::replace(&mut self.target, typed_for);
+                self.append(line);
+                self.target = now_target;
+            }
+            None => self.append(line),
+        }
     }
 
     fn append(&mut self, line: &str) {
@@ -526,18 +659,81 @@ impl Session {
                 fx.push(Effect::Show(Message::Note(note)));
             }
             "edit" | "e" => {
-                let text = self.target_text_mut().clone();
+                // An editor appends after the last line, so the buffer ends with one.
+                let mut text = self.target_text_mut().clone();
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
                 fx.push(Effect::OpenEditor { text });
             }
             "quit" | "exit" => {
                 self.leave(now, Status::Quit, fx);
                 fx.push(Effect::End(Outcome::Quit));
             }
+            "show" => self.show(fx),
+            "pause" | "p" => self.pause(now, fx),
+            "resume" | "r" => fx.push(Effect::Show(Message::Note("The clock is running.".into()))),
             "help" | "h" | "?" => fx.push(Effect::Show(Message::Note(HELP.to_string()))),
             other => fx.push(Effect::Show(Message::Warning(format!(
                 "unknown command /{other} — /help lists the commands (start a line with // to type a literal /)"
             )))),
         }
+    }
+
+    /// `/show`: the answer so far in this phase (with the curveball's and follow-ups'), then the
+    /// question again.
+    fn show(&self, fx: &mut Vec<Effect>) {
+        let rec = self.record();
+        let so_far = rec.graded_text();
+        let answer = if so_far.is_empty() { "(nothing yet)".to_string() } else { so_far };
+        fx.push(Effect::Show(Message::Note(format!("Your answer so far in this phase:\n\n{answer}"))));
+        let mut question = format!("The question ({}): {}", self.phase.title(), rec.prompt.trim());
+        if let Some(c) = &rec.curveball {
+            question.push_str(&format!("\n\nRequirement change: {}", c.text.trim()));
+        }
+        if let Some(f) = rec.followups.last() {
+            question.push_str(&format!("\n\nFollow-up: {}", f.question.trim()));
+        }
+        fx.push(Effect::Show(Message::Interviewer(question)));
+    }
+
+    /// Stop the clock: what was used is kept, the pause is recorded and not counted.
+    fn pause(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state != State::Open {
+            let why = if self.state == State::Paused {
+                "Already paused — press Enter (or /resume) to go on."
+            } else {
+                "The clock cannot be paused while the interviewer is writing a question."
+            };
+            fx.push(Effect::Show(Message::Note(why.into())));
+            return;
+        }
+        self.used_before = self.phase_used(now.secs);
+        self.phase_started = now.secs;
+        self.state = State::Paused;
+        self.record_mut().pauses += 1;
+        fx.push(Effect::Show(Message::Note(
+            "Paused — the clock is stopped. Press Enter (or /resume) to go on.".into(),
+        )));
+        self.save(now, fx);
+    }
+
+    /// Start the clock again after `/pause`; the time paused is recorded, not used.
+    fn unpause(&mut self, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state != State::Paused {
+            return;
+        }
+        let paused = (now.secs - self.phase_started).max(0.0);
+        self.record_mut().paused_secs += paused;
+        self.state = State::Open;
+        self.phase_started = now.secs;
+        fx.push(Effect::Show(Message::Note(format!(
+            "Resumed after {} paused. {}",
+            fmt_duration(paused),
+            time_note(self.phase_left(now.secs), self.total_left(now.secs))
+        ))));
+        self.schedule_timers(now, fx);
+        self.save(now, fx);
     }
 
     fn next(&mut self, now: Clock, fx: &mut Vec<Effect>) {
@@ -618,12 +814,13 @@ impl Session {
     }
 
     fn timer(&mut self, timer: Timer, now: Clock, fx: &mut Vec<Effect>) {
-        if !self.is_active() || timer.phase != self.phase {
+        if !matches!(self.state, State::Open | State::AwaitingProbe) || timer.phase != self.phase {
             return;
         }
         let left = self.phase_left(now.secs);
         match timer.kind {
             TimerKind::Warning => {
+                let left = left.min(self.total_left(now.secs));
                 if self.warned || left > warning_lead(self.phase_budget()) + 0.5 {
                     return;
                 }
@@ -634,18 +831,31 @@ impl Session {
                 ))));
             }
             TimerKind::TimeUp => {
-                if self.time_up_noted || left > 0.05 {
-                    if !self.time_up_noted {
-                        // Fired early: try again at the right time.
-                        fx.push(Effect::Schedule(Timer { at: now.secs + left, ..timer }));
+                let total = self.total_left(now.secs);
+                if total <= 0.05 {
+                    // The whole interview's clock is the hard limit, soft timer or not.
+                    if self.phase.next().is_some() {
+                        fx.push(Effect::Show(Message::Note(
+                            "The interview's time is up — the remaining phases were not reached.".into(),
+                        )));
                     }
+                    while self.is_active() {
+                        self.end_phase(Ended::TimeUp, now, fx);
+                    }
+                    return;
+                }
+                let due = if self.time_up_noted { total } else { left.min(total) };
+                if due > 0.05 {
+                    // Fired early: try again at the right time.
+                    fx.push(Effect::Schedule(Timer { at: now.secs + due, ..timer }));
                     return;
                 }
                 self.time_up_noted = true;
                 if self.opts.soft_timer {
                     fx.push(Effect::Show(Message::Note(
-                        "Time's up for this phase — you are now in overtime (it is recorded). /next when ready.".into(),
+                        "Time's up for this phase — you are now in overtime (it is recorded, and comes off the later phases). /next when ready.".into(),
                     )));
+                    fx.push(Effect::Schedule(Timer { at: now.secs + total, ..timer }));
                 } else {
                     self.end_phase(Ended::TimeUp, now, fx);
                 }
@@ -666,10 +876,17 @@ impl Session {
             return;
         };
         let at_secs = self.phase_used(now.secs);
+        // A line half typed when the change arrives finishes the answer it was typed for.
+        let typing = !self.record().draft.trim().is_empty();
+        let finish =
+            if typing { " Finish the line you are typing first: it stays in your answer." } else { "" };
         fx.push(Effect::Show(Message::Interviewer(format!(
-            "Requirement change: {}\n\n(Answer how your design changes, then /next.)",
+            "Requirement change: {}\n\n(Answer how your design changes, then /next.{finish})",
             cb.text
         ))));
+        if typing {
+            self.draft_target = Some(self.target);
+        }
         self.record_mut().curveball =
             Some(CurveballRecord { id: cb.id, text: cb.text, at_secs, answer: String::new() });
         self.target = Target::Curveball;
@@ -680,24 +897,33 @@ impl Session {
         if !self.is_active() {
             return;
         }
+        if self.state == State::Paused {
+            let paused = (now.secs - self.phase_started).max(0.0);
+            self.record_mut().paused_secs += paused;
+        }
         let used = self.phase_used(now.secs);
         let phase = self.phase;
         let rec = self.record_mut();
         rec.used_secs = used;
-        rec.overtime_secs = (used - rec.budget_secs).max(0.0);
-        if ended == Ended::TimeUp {
+        rec.overtime_secs = (used - rec.allowed_secs()).max(0.0);
+        if ended == Ended::TimeUp && rec.overtime_secs <= 0.05 {
             rec.overtime_secs = 0.0;
-            rec.used_secs = rec.budget_secs.min(used);
+            rec.used_secs = rec.allowed_secs().min(used);
         }
+        let unused = rec.allowed_secs() - rec.used_secs;
         // A draft line still being typed is part of the answer.
         let draft = std::mem::take(&mut rec.draft);
         rec.ended = Some(ended);
         rec.ended_at = Some(now.wall);
-        let budget = rec.budget_secs;
+        let budget = rec.allowed_secs();
         let used = rec.used_secs;
+        self.carry(unused);
         if !draft.trim().is_empty() {
-            self.append(&draft);
+            self.append_as_typed(&draft);
+            self.stale_draft = draft;
         }
+        self.draft_target = None;
+        fx.push(Effect::ClearDraft);
         fx.push(Effect::Show(Message::PhaseEnd { phase, ended, used_secs: used, budget_secs: budget }));
         self.target = Target::Answer;
         self.warned = false;
@@ -717,13 +943,41 @@ impl Session {
         }
     }
 
+    /// Give the time a phase left unused (or, with a soft timer, took over) to the phases not yet
+    /// reached, in proportion to their budgets: the interview's length never changes.
+    fn carry(&mut self, secs: f64) {
+        if secs.abs() < 0.5 || self.unreached {
+            return;
+        }
+        let later: Vec<usize> = self
+            .transcript
+            .phases
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.phase > self.phase && p.ended.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        let weight: f64 = later.iter().map(|&i| self.transcript.phases[i].budget_secs).sum();
+        if weight <= 0.0 {
+            return;
+        }
+        for i in later {
+            let p = &mut self.transcript.phases[i];
+            p.carried_secs += secs * p.budget_secs / weight;
+        }
+    }
+
     /// Save and stop the clock without ending the phase (resumable).
     fn leave(&mut self, now: Clock, status: Status, fx: &mut Vec<Effect>) {
+        if self.state == State::Paused {
+            let paused = (now.secs - self.phase_started).max(0.0);
+            self.record_mut().paused_secs += paused;
+        }
         if self.is_active() {
             let used = self.phase_used(now.secs);
             let rec = self.record_mut();
             rec.used_secs = used;
-            rec.overtime_secs = (used - rec.budget_secs).max(0.0);
+            rec.overtime_secs = (used - rec.allowed_secs()).max(0.0);
         }
         self.state = State::Done;
         self.transcript.status = status;
@@ -741,6 +995,18 @@ impl Session {
         // Keep one Save, after every change.
         fx.retain(|e| *e != Effect::Save);
         fx.push(Effect::Save);
+    }
+}
+
+/// A line that is answer text whatever it starts with (pasted text, a written answer): a line
+/// starting with `/` gets the `//` escape, indentation kept.
+pub fn literal_line(line: &str) -> String {
+    let body = line.trim_start();
+    if body.starts_with('/') {
+        let indent = &line[..line.len() - body.len()];
+        format!("{indent}/{body}")
+    } else {
+        line.to_string()
     }
 }
 

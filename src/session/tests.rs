@@ -23,6 +23,10 @@ struct Sim {
     saves: usize,
     ended: Option<Outcome>,
     probes: usize,
+    /// Times the engine asked the shell to empty its input line.
+    clears: usize,
+    /// The last text handed to the editor.
+    editor: Option<String>,
 }
 
 impl Sim {
@@ -37,8 +41,17 @@ impl Sim {
     }
 
     fn from(s: Session) -> Self {
-        let mut sim =
-            Sim { s, now: 0.0, timers: Vec::new(), shown: Vec::new(), saves: 0, ended: None, probes: 0 };
+        let mut sim = Sim {
+            s,
+            now: 0.0,
+            timers: Vec::new(),
+            shown: Vec::new(),
+            saves: 0,
+            ended: None,
+            probes: 0,
+            clears: 0,
+            editor: None,
+        };
         sim.send(Event::Start);
         sim
     }
@@ -68,7 +81,11 @@ impl Sim {
                         question: first.map(|i| i.probe.clone()),
                     });
                 }
-                Effect::OpenEditor { .. } => self.send(Event::EditFailed("no editor".into())),
+                Effect::OpenEditor { text } => {
+                    self.editor = Some(text);
+                    self.send(Event::EditFailed("no editor".into()));
+                }
+                Effect::ClearDraft => self.clears += 1,
                 Effect::End(o) => self.ended = Some(o),
             }
         }
@@ -242,8 +259,11 @@ fn quit_then_resume_continues_with_the_time_that_was_left() {
         "Clients keep a connection open.\nhalf a sent"
     );
     let mut sim = Sim::from(resumed);
-    assert!((sim.s.phase_left(0.0) - 9.0 * 60.0).abs() < 1e-6);
-    sim.advance(9.0 * 60.0 - 1.0);
+    // 12:00 planned, plus the 8:00 the skipped requirements left, shared by budget (12 of 37).
+    let allowed = 12.0 * 60.0 + 8.0 * 60.0 * 12.0 / 37.0;
+    assert!((sim.s.phase_budget() - allowed).abs() < 1e-6, "{}", sim.s.phase_budget());
+    assert!((sim.s.phase_left(0.0) - (allowed - 180.0)).abs() < 1e-6);
+    sim.advance(allowed - 180.0 - 1.0);
     assert_eq!(sim.s.phase(), Phase::HighLevel);
     sim.advance(1.5);
     let hl = sim.rec(Phase::HighLevel);
@@ -321,4 +341,191 @@ fn self_score_mode_advances_on_an_empty_line_without_probes() {
     sim.line("");
     assert_eq!(sim.s.phase(), Phase::DeepDive);
     assert_eq!(sim.probes, 0);
+}
+
+#[test]
+fn an_unfinished_line_at_time_up_is_filed_in_its_phase_only() {
+    let mut sim = Sim::new(opts());
+    sim.line("Group chat.");
+    sim.send(Event::Autosave { draft: "and read rece".into() });
+    sim.advance(8.0 * 60.0 + 0.5);
+    assert_eq!(sim.s.phase(), Phase::HighLevel);
+    assert_eq!(sim.rec(Phase::Requirements).answer, "Group chat.\nand read rece");
+    assert!(sim.clears >= 1, "the shell is told to empty its input line");
+    // The shell had not emptied its line yet: an autosave and an Enter still carry it.
+    sim.send(Event::Autosave { draft: "and read rece".into() });
+    assert_eq!(sim.rec(Phase::HighLevel).draft, "", "a stale draft is not the new phase's");
+    sim.line("and read rece");
+    sim.send(Event::Autosave { draft: String::new() });
+    sim.line("Phones hold a websocket.");
+    sim.advance(45.0 * 60.0);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.rec(Phase::HighLevel).answer, "Phones hold a websocket.");
+    for phase in [Phase::DeepDive, Phase::TradeOffs] {
+        assert!(!sim.rec(phase).graded_text().contains("read rece"), "{phase} has the old draft");
+    }
+}
+
+#[test]
+fn a_pasted_line_starting_with_a_slash_is_answer_text() {
+    let mut sim = Sim::new(opts());
+    sim.line(&literal_line("/links POST creates a link"));
+    sim.line(&literal_line("    /links/{id} GET resolves it"));
+    sim.line(&literal_line("plain text stays"));
+    assert_eq!(
+        sim.rec(Phase::Requirements).answer,
+        "/links POST creates a link\n    /links/{id} GET resolves it\nplain text stays"
+    );
+    assert!(!sim.notes().iter().any(|n| n.contains("unknown command")), "{:?}", sim.notes());
+}
+
+#[test]
+fn the_edit_buffer_ends_with_a_newline() {
+    let mut sim = Sim::new(opts());
+    sim.line("first line");
+    sim.line("last word");
+    sim.line("/edit");
+    assert_eq!(sim.editor.as_deref(), Some("first line\nlast word\n"));
+}
+
+#[test]
+fn the_curveball_answer_and_follow_ups_are_recorded_in_the_order_they_were_said() {
+    let mut sim = Sim::new(opts());
+    sim.line("/skip");
+    sim.line("/skip");
+    sim.line("Offline messages wait in a per-user inbox.");
+    sim.line("/next"); // brings the curveball first
+    sim.line("Archive to cold storage after 30 days.");
+    sim.line("/next"); // then the follow-up
+    let r = sim.rec(Phase::DeepDive).clone();
+    assert_eq!(r.followups.len(), 1, "a follow-up was asked after the curveball");
+    sim.line("Fan-out happens per device.");
+    let r = sim.rec(Phase::DeepDive).clone();
+    let text = r.graded_text();
+    let (a, c, f) = (
+        text.find("per-user inbox").unwrap(),
+        text.find("cold storage").unwrap(),
+        text.find("per device").unwrap(),
+    );
+    assert!(a < c && c < f, "answer, curveball, follow-up: {text}");
+}
+
+#[test]
+fn the_sentence_typed_when_the_curveball_arrived_stays_in_the_deep_dive_answer() {
+    let mut sim = Sim::new(opts());
+    sim.line("/skip");
+    sim.line("/skip");
+    sim.line("Offline messages wait in a per-user inbox.");
+    sim.send(Event::Autosave { draft: "Each device acks its own".into() });
+    let at = sim.s.transcript().curveball_plan.clone().unwrap().at_secs;
+    sim.advance(at + 0.5);
+    assert!(sim.rec(Phase::DeepDive).curveball.is_some());
+    assert!(sim.notes().iter().any(|n| n.contains("Finish the line you are typing")), "{:?}", sim.notes());
+    sim.line("Each device acks its own messages.");
+    sim.line("Archive to cold storage after 30 days.");
+    let r = sim.rec(Phase::DeepDive);
+    assert_eq!(r.answer, "Offline messages wait in a per-user inbox.\nEach device acks its own messages.");
+    assert_eq!(r.curveball.as_ref().unwrap().answer, "Archive to cold storage after 30 days.");
+}
+
+#[test]
+fn unused_phase_time_carries_to_later_phases_and_the_interview_length_is_fixed() {
+    let mut sim = Sim::new(opts());
+    sim.advance(120.0);
+    sim.line("/skip"); // 6:00 of the requirements' 8:00 unused
+    let hl = sim.rec(Phase::HighLevel);
+    assert!((hl.carried_secs - 360.0 * 12.0 / 37.0).abs() < 1e-6, "{}", hl.carried_secs);
+    assert!(sim.notes().iter().any(|n| n.contains("more than planned")), "{:?}", sim.notes());
+    let dd = sim.rec(Phase::DeepDive);
+    assert!(dd.allowed_secs() > 15.0 * 60.0, "a short requirements phase buys a longer deep dive");
+    assert!((sim.s.total_left(sim.now) - (45.0 * 60.0 - 120.0)).abs() < 1e-6);
+    sim.advance(45.0 * 60.0 - 120.0 - 1.0);
+    assert_eq!(sim.ended, None, "still in the last phase a second before 45:00");
+    sim.advance(1.5);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+    let used: f64 = sim.s.transcript().phases.iter().map(|p| p.used_secs).sum();
+    assert!((used - 45.0 * 60.0).abs() < 1e-6, "{used}");
+}
+
+#[test]
+fn pause_stops_the_clock_and_is_recorded_not_counted() {
+    let mut sim = Sim::new(opts());
+    sim.advance(60.0);
+    sim.line("/pause");
+    assert!(sim.s.is_paused());
+    sim.advance(600.0); // longer than the phase: nothing ends while paused
+    assert_eq!(sim.s.phase(), Phase::Requirements);
+    assert!((sim.s.phase_left(sim.now) - 420.0).abs() < 1e-6);
+    sim.line(""); // Enter goes on
+    assert!(!sim.s.is_paused());
+    assert!(sim.notes().iter().any(|n| n.contains("Resumed after 10:00 paused")), "{:?}", sim.notes());
+    sim.line("Group chat.");
+    sim.advance(420.0 + 0.5);
+    let r = sim.rec(Phase::Requirements);
+    assert_eq!(r.ended, Some(Ended::TimeUp));
+    assert_eq!(r.answer, "Group chat.");
+    assert!((r.used_secs - 480.0).abs() < 1e-6, "{}", r.used_secs);
+    assert_eq!(r.pauses, 1);
+    assert!((r.paused_secs - 600.0).abs() < 1e-6, "{}", r.paused_secs);
+}
+
+#[test]
+fn with_a_soft_timer_the_whole_interview_clock_is_still_the_hard_limit() {
+    let mut sim = Sim::new(Options { soft_timer: true, ..opts() });
+    sim.advance(20.0 * 60.0);
+    assert_eq!(sim.s.phase(), Phase::Requirements, "a soft timer runs the phase over");
+    sim.line("/next");
+    sim.line("/next");
+    // 12:00 over came off the later phases.
+    let later: f64 = [Phase::HighLevel, Phase::DeepDive, Phase::TradeOffs]
+        .iter()
+        .map(|p| sim.rec(*p).allowed_secs())
+        .sum();
+    assert!((later - 25.0 * 60.0).abs() < 1.0, "{later}");
+    sim.advance(25.0 * 60.0 + 1.0);
+    assert_eq!(sim.ended, Some(Outcome::Finished), "ended by the 45-minute clock");
+}
+
+#[test]
+fn the_clock_starts_when_the_candidate_presses_enter_after_the_opening() {
+    let mut s =
+        Session::new(&design(), opts(), "t".into(), Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap());
+    s.wait_for_enter();
+    let mut sim = Sim::from(s);
+    assert!(matches!(sim.shown[0], Message::Scenario { .. }));
+    assert!(!sim.shown.iter().any(|m| matches!(m, Message::PhaseStart { .. })), "not yet");
+    assert!(sim.notes().iter().any(|n| n.contains("Press Enter")));
+    sim.advance(600.0); // reading the opening
+    assert!(sim.s.transcript().phases[0].started_at.is_none());
+    sim.line("");
+    assert!(sim.shown.iter().any(|m| matches!(m, Message::PhaseStart { number: 1, .. })));
+    sim.advance(45.0 * 60.0 - 1.0);
+    assert_eq!(sim.ended, None);
+    sim.advance(1.5);
+    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert!((sim.rec(Phase::Requirements).used_secs - 480.0).abs() < 1e-6);
+}
+
+#[test]
+fn show_prints_the_answer_so_far_and_the_question_again() {
+    let mut sim = Sim::new(opts());
+    sim.line("Group chat and receipts.");
+    sim.line("Offline delivery.");
+    let before = sim.rec(Phase::Requirements).answer.clone();
+    sim.line("/show");
+    let notes = sim.notes();
+    assert!(
+        notes.iter().any(|n| n
+            .contains("Your answer so far in this phase:\n\nGroup chat and receipts.\nOffline delivery.")),
+        "{notes:?}"
+    );
+    let prompt = sim.rec(Phase::Requirements).prompt.trim().to_string();
+    assert!(notes.iter().any(|n| n.contains(&prompt)), "the question again: {notes:?}");
+    assert_eq!(sim.rec(Phase::Requirements).answer, before, "/show is not part of the answer");
+}
+
+#[test]
+fn self_score_mode_says_to_answer_aloud() {
+    let sim = Sim::new(Options { self_score: true, ..opts() });
+    assert!(sim.notes().iter().any(|n| n.contains("answer aloud")), "{:?}", sim.notes());
 }

@@ -62,7 +62,7 @@ pub fn walk_checklist(
             writeln!(out, "\n{}", item.phase.title())?;
         }
         let covered = loop {
-            write!(out, "[{}/{total}] {} (y/n/s) ", n + 1, item.text.trim())?;
+            write!(out, "[{}/{total}] {} · {} (y/n/s) ", n + 1, item.phase.title(), item.text.trim())?;
             out.flush()?;
             let mut line = String::new();
             if input.read_line(&mut line)? == 0 {
@@ -117,6 +117,7 @@ mod tests {
         assert_eq!(&ticks[..4], &[Some(true), Some(false), None, Some(true)]);
         assert!(ticks[4..].iter().all(Option::is_none));
         assert!(out.contains("remaining items were skipped"), "{out}");
+        assert!(out.contains("[1/") && out.contains("] Requirements · "), "each item shows its phase: {out}");
     }
 
     #[test]

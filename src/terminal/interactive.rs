@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 use tokio::sync::mpsc;
 
 use crate::driver::{Input, Shell, Status, is_urgent};
-use crate::session::{Message, fmt_duration};
+use crate::session::{Message, fmt_duration, literal_line};
 use crate::transcript::Transcript;
 
 use super::render::{message_markdown, to_terminal};
@@ -74,6 +74,14 @@ impl TermLike for RawOut {
 pub struct LineEditor {
     chars: Vec<char>,
     cursor: usize,
+    /// The line starts with pasted text: it is answer text even if it starts with `/`.
+    pasted: bool,
+    /// Lines entered in this phase, oldest first, for Up and Down.
+    history: Vec<String>,
+    /// Which of `history` is shown, while recalling.
+    recalled: Option<usize>,
+    /// The line being typed before Up was pressed.
+    stash: String,
 }
 
 /// What a key did to the line.
@@ -91,6 +99,21 @@ impl LineEditor {
         self.chars.iter().collect()
     }
 
+    /// Insert pasted text at the cursor.
+    pub fn paste_str(&mut self, s: &str) {
+        if self.chars.is_empty() {
+            self.pasted = true;
+        }
+        self.insert_str(s);
+    }
+
+    /// Take the line as entered: a line that began as a paste is answer text.
+    fn take_entered(&mut self) -> String {
+        let pasted = self.pasted;
+        let line = self.take();
+        if pasted { literal_line(&line) } else { line }
+    }
+
     pub fn insert_str(&mut self, s: &str) {
         for c in s.chars().filter(|c| !c.is_control() || *c == '\t') {
             let c = if c == '\t' { ' ' } else { c };
@@ -101,11 +124,26 @@ impl LineEditor {
 
     fn take(&mut self) -> String {
         self.cursor = 0;
-        std::mem::take(&mut self.chars).into_iter().collect()
+        self.pasted = false;
+        self.recalled = None;
+        self.stash.clear();
+        let line: String = std::mem::take(&mut self.chars).into_iter().collect();
+        if !line.trim().is_empty() && !line.trim_start().starts_with('/') {
+            self.history.push(line.clone());
+        }
+        line
     }
 
     /// Apply one key press.
     pub fn key(&mut self, key: KeyEvent) -> Edit {
+        let edit = self.apply(key);
+        if self.chars.is_empty() {
+            self.pasted = false;
+        }
+        edit
+    }
+
+    fn apply(&mut self, key: KeyEvent) -> Edit {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Char('c') if ctrl => Edit::Interrupt,
@@ -135,7 +173,7 @@ impl LineEditor {
                 self.cursor += 1;
                 Edit::Changed
             }
-            KeyCode::Enter => Edit::Submit(self.take()),
+            KeyCode::Enter => Edit::Submit(self.take_entered()),
             KeyCode::Backspace if self.cursor > 0 => {
                 self.cursor -= 1;
                 self.chars.remove(self.cursor);
@@ -147,6 +185,8 @@ impl LineEditor {
             }
             KeyCode::Left if self.cursor > 0 => self.move_to(self.cursor - 1),
             KeyCode::Right if self.cursor < self.chars.len() => self.move_to(self.cursor + 1),
+            KeyCode::Up => self.recall_older(),
+            KeyCode::Down => self.recall_newer(),
             KeyCode::Home => self.move_to(0),
             KeyCode::End => self.move_to(self.chars.len()),
             _ => Edit::Unchanged,
@@ -158,30 +198,133 @@ impl LineEditor {
         Edit::Changed
     }
 
-    /// The visible part of the line for `width` columns: the window holding the cursor, with `…`
-    /// where text is cut off, the cursor's character in reverse video when it is not at the end.
+    /// The line as the footer shows it for `width` columns: wrapped onto rows (the first after
+    /// `› `, the rest indented to match), at most [`MAX_ROWS`] of them — the rows around the cursor,
+    /// `…` where rows are hidden — with the cursor's character in reverse video.
     pub fn view(&self, width: usize, color: bool) -> String {
-        let room = width.saturating_sub(4).max(8);
+        let room = width.saturating_sub(3).max(8);
         let len = self.chars.len();
-        let start =
-            if len <= room { 0 } else { self.cursor.saturating_sub(room.saturating_sub(1)).min(len - room) };
-        let start = if len > room && self.cursor + 1 >= len { len - room + 1 } else { start };
-        let end = (start + room).min(len);
-        let mut out = String::from("› ");
-        if start > 0 {
-            out.push('…');
-        }
-        for (i, c) in self.chars[start..end].iter().enumerate() {
-            if color && start + i == self.cursor {
-                out.push_str(&format!("\x1b[7m{c}\x1b[27m"));
+        // Rows of `room` characters; the cursor at the very end may open a new row.
+        let rows = (len / room + 1).max(1);
+        let cursor_row = (self.cursor / room).min(rows - 1);
+        let first = cursor_row.saturating_sub(MAX_ROWS - 1).min(rows.saturating_sub(MAX_ROWS));
+        let last = (first + MAX_ROWS).min(rows);
+        let mut out = String::new();
+        for row in first..last {
+            if row > first {
+                out.push('\n');
+            }
+            let lead = if row == 0 {
+                "› "
+            } else if row == first {
+                "…"
             } else {
-                out.push(*c);
+                "  "
+            };
+            out.push_str(lead);
+            if row == first && row > 0 {
+                out.push(' ');
+            }
+            let (a, b) = (row * room, ((row + 1) * room).min(len));
+            for i in a..b {
+                let c = self.chars[i];
+                if color && i == self.cursor {
+                    out.push_str(&format!("\x1b[7m{c}\x1b[27m"));
+                } else {
+                    out.push(c);
+                }
             }
         }
-        if end < len {
-            out.push('…');
+        if last < rows {
+            out.push_str(" …");
         }
         out
+    }
+
+    /// Up: the previous line entered in this phase (the line being typed is kept for Down).
+    fn recall_older(&mut self) -> Edit {
+        if self.history.is_empty() {
+            return Edit::Unchanged;
+        }
+        let pos = match self.recalled {
+            None => {
+                self.stash = self.text();
+                self.history.len() - 1
+            }
+            Some(0) => return Edit::Unchanged,
+            Some(p) => p - 1,
+        };
+        self.recalled = Some(pos);
+        self.set_text(&self.history[pos].clone());
+        Edit::Changed
+    }
+
+    /// Down: the next line entered in this phase, then back to the line being typed.
+    fn recall_newer(&mut self) -> Edit {
+        let Some(pos) = self.recalled else { return Edit::Unchanged };
+        if pos + 1 < self.history.len() {
+            self.recalled = Some(pos + 1);
+            self.set_text(&self.history[pos + 1].clone());
+        } else {
+            self.recalled = None;
+            let stash = std::mem::take(&mut self.stash);
+            self.set_text(&stash);
+        }
+        Edit::Changed
+    }
+
+    fn set_text(&mut self, text: &str) {
+        self.chars = text.chars().collect();
+        self.cursor = self.chars.len();
+    }
+
+    /// A new phase: the lines entered before are not recalled any more.
+    pub fn forget_history(&mut self) {
+        self.history.clear();
+        self.recalled = None;
+        self.stash.clear();
+    }
+}
+
+/// The most rows the line being typed takes in the footer.
+pub const MAX_ROWS: usize = 6;
+
+/// Lines echoed above the footer: wrapped at word boundaries to `width`, the first after two
+/// spaces, the rest with a hanging indent of four.
+pub fn echo_lines(line: &str, width: usize) -> Vec<String> {
+    let room = width.saturating_sub(1).max(20);
+    let mut rows = Vec::new();
+    let mut row = String::from("  ");
+    let mut empty = true;
+    for word in line.split(' ') {
+        let fits = row.chars().count() + usize::from(!empty) + word.chars().count() <= room;
+        if !empty && !fits {
+            rows.push(std::mem::replace(&mut row, String::from("    ")));
+            empty = true;
+        }
+        if !empty {
+            row.push(' ');
+        }
+        // A single word longer than a row is cut where it must be.
+        let mut word: Vec<char> = word.chars().collect();
+        while row.chars().count() + word.len() > room && word.len() > room / 2 {
+            let take = room - row.chars().count();
+            row.extend(word.drain(..take));
+            rows.push(std::mem::replace(&mut row, String::from("    ")));
+        }
+        row.extend(word);
+        empty = false;
+    }
+    rows.push(row);
+    rows
+}
+
+/// An entered line as it lands in the answer: `//text` is the literal `/text`.
+fn shown_as(line: &str) -> std::borrow::Cow<'_, str> {
+    let body = line.trim_start();
+    match body.strip_prefix("//") {
+        Some(rest) => format!("{}/{rest}", &line[..line.len() - body.len()]).into(),
+        None => line.into(),
     }
 }
 
@@ -192,6 +335,8 @@ pub struct TerminalShell {
     files: crate::driver::SessionFiles,
     paused: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
+    /// Set when the phase ended and took the line being typed: the input thread empties it.
+    clear: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     restored: bool,
 }
@@ -213,9 +358,11 @@ impl TerminalShell {
         bar.set_message("› ");
         let paused = Arc::new(AtomicBool::new(false));
         let stop = Arc::new(AtomicBool::new(false));
+        let clear = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (bar, paused, stop) = (bar.clone(), paused.clone(), stop.clone());
-            thread::spawn(move || read_keys(&bar, &tx, &paused, &stop, color))
+            let flags = Flags { paused: paused.clone(), stop: stop.clone(), clear: clear.clone() };
+            let bar = bar.clone();
+            thread::spawn(move || read_keys(&bar, &tx, &flags, color))
         };
         Ok(Self {
             bar,
@@ -223,6 +370,7 @@ impl TerminalShell {
             files: crate::driver::SessionFiles { path },
             paused,
             stop,
+            clear,
             thread: Some(thread),
             restored: false,
         })
@@ -264,6 +412,7 @@ pub fn status_line(s: &Status, width: usize, color: bool) -> String {
     } else {
         format!("{} left", fmt_duration(s.phase_left))
     };
+    let left = if s.paused { format!("paused · {left}") } else { left };
     let mut text = format!(
         "{}/4 {} · {left} · interview {}",
         s.phase.index() + 1,
@@ -296,17 +445,38 @@ pub fn status_line(s: &Status, width: usize, color: bool) -> String {
     }
 }
 
+/// How many more rows than lines the footer `lines` take once reflowed to `width` columns.
+fn reflowed_rows(lines: &[String], width: usize) -> usize {
+    let width = width.max(1);
+    lines
+        .iter()
+        .flat_map(|l| l.lines())
+        .map(|row| super::style::visible_len(row).saturating_sub(1) / width)
+        .sum()
+}
+
+/// What the shell tells its input thread.
+struct Flags {
+    paused: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    clear: Arc<AtomicBool>,
+}
+
 /// The input thread: keys and pastes into the line editor; entered lines to the driver.
-fn read_keys(
-    bar: &ProgressBar,
-    tx: &mpsc::UnboundedSender<Input>,
-    paused: &AtomicBool,
-    stop: &AtomicBool,
-    color: bool,
-) {
+fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, flags: &Flags, color: bool) {
+    let (paused, stop) = (&flags.paused, &flags.stop);
     let mut editor = LineEditor::default();
     let width = || terminal::size().map_or(80, |(w, _)| usize::from(w));
+    let mut last_width = width();
     while !stop.load(Ordering::SeqCst) {
+        if flags.clear.swap(false, Ordering::SeqCst) {
+            // A new phase: its own empty line, and Up recalls only its own lines.
+            editor = LineEditor::default();
+            bar.set_message(editor.view(width(), color));
+            if tx.send(Input::Draft(String::new())).is_err() {
+                return;
+            }
+        }
         if paused.load(Ordering::SeqCst) || !event::poll(Duration::from_millis(50)).unwrap_or(false) {
             if paused.load(Ordering::SeqCst) {
                 thread::sleep(Duration::from_millis(20));
@@ -335,19 +505,35 @@ fn read_keys(
                 let text = text.replace("\r\n", "\n").replace('\r', "\n");
                 let mut parts = text.split('\n').peekable();
                 while let Some(part) = parts.next() {
-                    editor.insert_str(part);
+                    editor.paste_str(part);
                     if parts.peek().is_some() {
-                        entered.push(editor.take());
+                        entered.push(editor.take_entered());
                     }
                 }
             }
-            TermEvent::Resize(..) => {}
+            TermEvent::Resize(new_width, _) => {
+                let new_width = usize::from(new_width);
+                if new_width < last_width {
+                    // A terminal that reflows on narrowing wraps the old footer onto more rows
+                    // than indicatif knows of: clear those too before it redraws.
+                    let extra = reflowed_rows(&[bar.prefix(), bar.message()], new_width);
+                    if extra > 0 {
+                        bar.suspend(|| {
+                            let _ = RawOut::write_text(&format!("\x1b[{extra}A\r\x1b[J"));
+                        });
+                    }
+                }
+                last_width = new_width;
+            }
             _ => continue,
         }
         if !entered.is_empty() {
+            // Echo what lands in the answer: a `//` escape shows as the `/` it stands for.
+            let w = width();
             let echo: String = entered
                 .iter()
-                .map(|l| if color { format!("\x1b[2m  {l}\x1b[0m\n") } else { format!("  {l}\n") })
+                .flat_map(|l| echo_lines(&shown_as(l), w))
+                .map(|row| if color { format!("\x1b[2m{row}\x1b[0m\n") } else { format!("{row}\n") })
                 .collect();
             bar.suspend(|| {
                 let _ = RawOut::write_text(&echo);
@@ -414,6 +600,11 @@ impl Shell for TerminalShell {
         self.files.save(transcript)
     }
 
+    fn clear_draft(&mut self) {
+        self.clear.store(true, Ordering::SeqCst);
+        self.bar.set_message("› ");
+    }
+
     fn finish(&mut self) {
         self.restore();
     }
@@ -445,19 +636,94 @@ mod tests {
     }
 
     #[test]
-    fn a_long_line_shows_its_tail_within_the_width() {
+    fn a_pasted_line_starting_with_a_slash_is_entered_as_text_and_a_typed_one_as_a_command() {
         let mut e = LineEditor::default();
-        e.insert_str(&"x".repeat(300));
+        e.paste_str("/links POST creates a link");
+        assert_eq!(press(&mut e, KeyCode::Enter), Edit::Submit("//links POST creates a link".into()));
+        for c in "/next".chars() {
+            press(&mut e, KeyCode::Char(c));
+        }
+        assert_eq!(press(&mut e, KeyCode::Enter), Edit::Submit("/next".into()), "typed: a command");
+        assert_eq!(shown_as("  //links"), "  /links", "echoed as it lands in the answer");
+    }
+
+    #[test]
+    fn a_long_line_wraps_onto_rows_within_the_width_showing_the_cursor_end() {
+        let mut e = LineEditor::default();
+        e.insert_str(&"word ".repeat(30));
+        let v = e.view(60, false);
+        assert_eq!(v.lines().count(), 3, "{v}");
+        assert!(v.lines().all(|l| l.chars().count() <= 60), "{v}");
+        assert!(v.starts_with("› word"));
+        e.insert_str(&"x".repeat(600));
         e.insert_str("END");
         let v = e.view(60, false);
-        assert!(v.chars().count() <= 60, "{}", v.chars().count());
-        assert!(v.ends_with("END"), "{v}");
-        assert!(v.starts_with("› …"));
+        assert_eq!(v.lines().count(), MAX_ROWS, "{v}");
+        assert!(v.lines().all(|l| l.chars().count() <= 60), "{v}");
+        assert!(v.starts_with("… "), "earlier rows are hidden: {v}");
+        assert!(v.trim_end().ends_with("END"), "{v}");
+    }
+
+    #[test]
+    fn echoed_lines_wrap_at_word_boundaries_with_a_hanging_indent() {
+        let line =
+            "Each phone keeps a persistent connection to a chat gateway so messages are pushed not polled";
+        let rows = echo_lines(line, 40);
+        assert!(rows.len() > 1);
+        assert!(rows[0].starts_with("  Each"), "{rows:?}");
+        assert!(rows[1..].iter().all(|r| r.starts_with("    ") && !r.starts_with("     ")), "{rows:?}");
+        assert!(rows.iter().all(|r| r.chars().count() < 40), "{rows:?}");
+        let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+        assert_eq!(words.join(" "), line, "no word is cut");
+    }
+
+    #[test]
+    fn a_footer_reflowed_onto_a_narrower_terminal_counts_its_extra_rows() {
+        let footer = ["x".repeat(99), format!("› {}\n  {}", "y".repeat(97), "z".repeat(10))];
+        assert_eq!(reflowed_rows(&footer, 100), 0, "no narrower: nothing extra");
+        assert_eq!(reflowed_rows(&footer, 50), 2, "two long lines take a row more each");
+        let s = Status {
+            phase: Phase::Requirements,
+            phase_left: 60.0,
+            phase_budget: 480.0,
+            total_left: 2000.0,
+            paused: true,
+        };
+        assert!(
+            status_line(&s, 100, false).contains("paused · 1:00 left"),
+            "the footer says the clock is stopped"
+        );
+    }
+
+    #[test]
+    fn up_and_down_recall_the_lines_entered_in_this_phase() {
+        let mut e = LineEditor::default();
+        for line in ["first line", "second line"] {
+            e.insert_str(line);
+            press(&mut e, KeyCode::Enter);
+        }
+        e.insert_str("typing");
+        press(&mut e, KeyCode::Up);
+        assert_eq!(e.text(), "second line");
+        press(&mut e, KeyCode::Up);
+        assert_eq!(e.text(), "first line");
+        assert_eq!(press(&mut e, KeyCode::Up), Edit::Unchanged, "no older line");
+        press(&mut e, KeyCode::Down);
+        press(&mut e, KeyCode::Down);
+        assert_eq!(e.text(), "typing", "back to the line being typed");
+        e.forget_history();
+        assert_eq!(press(&mut e, KeyCode::Up), Edit::Unchanged, "a new phase recalls nothing");
     }
 
     #[test]
     fn the_countdown_line_fits_any_width() {
-        let s = Status { phase: Phase::DeepDive, phase_left: 125.0, phase_budget: 900.0, total_left: 725.0 };
+        let s = Status {
+            phase: Phase::DeepDive,
+            phase_left: 125.0,
+            phase_budget: 900.0,
+            total_left: 725.0,
+            paused: false,
+        };
         for width in [20, 40, 60, 100] {
             let line = status_line(&s, width, false);
             assert!(line.chars().count() < width, "{width}: {line}");

@@ -5,6 +5,7 @@
 pub mod checklist;
 pub mod interactive;
 pub mod model_answer;
+pub mod pager;
 pub mod plain;
 pub mod progress;
 pub mod render;

@@ -9,6 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::style::Stylize;
 
 use crate::catalog::Phase;
+use crate::progress::NotCounted;
 use crate::progress::compare::{Comparison, PhaseSide};
 use crate::progress::stats::{DesignStats, NextKind};
 use crate::progress::{Session, Stats, Trend};
@@ -54,6 +55,52 @@ where
     at.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A column of the history table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    When,
+    Design,
+    Score,
+    Verdict,
+    Grader,
+    Time,
+    Status,
+    Session,
+}
+
+/// The history columns that fit `width` (all of them without one), dropping the least needed first.
+fn history_columns(rows: &[Session], design_w: usize, verdict_w: usize, width: Option<usize>) -> Vec<Col> {
+    let id_w = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(0).max("Session".len());
+    let w = |c: Col| match c {
+        Col::When => 16,
+        Col::Design => design_w,
+        Col::Score => 5,
+        Col::Verdict => verdict_w,
+        Col::Grader | Col::Time => 6,
+        Col::Status => 12,
+        Col::Session => id_w,
+    };
+    let mut cols = vec![
+        Col::When,
+        Col::Design,
+        Col::Score,
+        Col::Verdict,
+        Col::Grader,
+        Col::Time,
+        Col::Status,
+        Col::Session,
+    ];
+    let Some(width) = width else { return cols };
+    for drop in [Col::Grader, Col::When, Col::Design, Col::Verdict, Col::Time] {
+        let total: usize = cols.iter().map(|&c| w(c)).sum::<usize>() + 2 * (cols.len() - 1);
+        if total <= width {
+            break;
+        }
+        cols.retain(|&c| c != drop);
+    }
+    cols
+}
+
 fn status_word(s: Status) -> &'static str {
     match s {
         Status::InProgress => "in progress",
@@ -93,11 +140,17 @@ pub const EMPTY_HISTORY: &str =
     "No sessions yet. Start one with `mockdesign whatsapp` (`mockdesign list` shows every design).\n";
 
 /// The history table, newest first, then a trend line per design.
-pub fn render_history<Tz: TimeZone>(rows: &[Session], trends: &[Trend], tz: &Tz, color: bool) -> String
+pub fn render_history<Tz: TimeZone>(
+    rows: &[Session],
+    trends: &[Trend],
+    hidden: usize,
+    tz: &Tz,
+    color: bool,
+) -> String
 where
     Tz::Offset: Display,
 {
-    if rows.is_empty() {
+    if rows.is_empty() && hidden == 0 {
         return EMPTY_HISTORY.to_string();
     }
     let design_w = rows.iter().map(|r| r.design.chars().count()).max().unwrap_or(0).max("Design".len());
@@ -108,23 +161,51 @@ where
         .unwrap_or(0)
         .max("Verdict".len());
     let mut out = String::new();
-    let header = format!(
-        "{:<16}  {:<design_w$}  {:>5}  {:<verdict_w$}  {:<6}  {:>6}  {:<11}  Session",
-        "When", "Design", "Score", "Verdict", "Grader", "Time", "Status"
-    );
-    let _ = writeln!(out, "{}", bold(&header, color));
+    // Columns, dropped from the least needed when the table is wider than the terminal: the
+    // session id already holds the date and the design.
+    let columns = history_columns(rows, design_w, verdict_w, super::style::output_width());
+    let cell = |c: Col, r: Option<&Session>| -> String {
+        let status = |r: &Session| {
+            if r.not_counted.is_some() {
+                format!("{}*", status_word(r.status))
+            } else {
+                status_word(r.status).to_string()
+            }
+        };
+        match (c, r) {
+            (Col::When, None) => format!("{:<16}", "When"),
+            (Col::When, Some(r)) => format!("{:<16}", when(r.started_at, tz)),
+            (Col::Design, None) => format!("{:<design_w$}", "Design"),
+            (Col::Design, Some(r)) => format!("{:<design_w$}", r.design),
+            (Col::Score, None) => format!("{:>5}", "Score"),
+            (Col::Score, Some(r)) => format!("{:>5}", score_text(r.score)),
+            (Col::Verdict, None) => format!("{:<verdict_w$}", "Verdict"),
+            (Col::Verdict, Some(r)) => format!("{:<verdict_w$}", r.verdict.as_deref().unwrap_or("—")),
+            (Col::Grader, None) => format!("{:<6}", "Grader"),
+            (Col::Grader, Some(r)) => format!("{:<6}", r.grader.as_deref().unwrap_or("—")),
+            (Col::Time, None) => format!("{:>6}", "Time"),
+            (Col::Time, Some(r)) => format!("{:>6}", duration(r.used_secs)),
+            (Col::Status, None) => format!("{:<12}", "Status"),
+            (Col::Status, Some(r)) => format!("{:<12}", status(r)),
+            (Col::Session, None) => "Session".to_string(),
+            (Col::Session, Some(r)) => r.id.clone(),
+        }
+    };
+    let line = |r: Option<&Session>| columns.iter().map(|&c| cell(c, r)).collect::<Vec<_>>().join("  ");
+    let _ = writeln!(out, "{}", bold(line(None).trim_end(), color));
     for r in rows {
+        let _ = writeln!(out, "{}", line(Some(r)).trim_end());
+    }
+    let marked: Vec<&Session> = rows.iter().filter(|r| r.not_counted.is_some()).collect();
+    if !marked.is_empty() {
+        let mut why: Vec<&str> = marked.iter().filter_map(|r| r.not_counted.map(NotCounted::words)).collect();
+        why.dedup();
+        why.sort_unstable();
+        why.dedup();
         let _ = writeln!(
             out,
-            "{:<16}  {:<design_w$}  {:>5}  {:<verdict_w$}  {:<6}  {:>6}  {:<11}  {}",
-            when(r.started_at, tz),
-            r.design,
-            score_text(r.score),
-            r.verdict.as_deref().unwrap_or("—"),
-            r.grader.as_deref().unwrap_or("—"),
-            duration(r.used_secs),
-            status_word(r.status),
-            r.id
+            "* not counted as practice ({}): left out of trends, stats and the weekly goal.",
+            why.join(", ")
         );
     }
     if !trends.is_empty() {
@@ -154,6 +235,15 @@ where
         plural(rows.len(), "session", "sessions"),
         graded
     );
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "{} not counted as practice (quit early, skipped through, or under a minute) {} hidden: `mockdesign history --all` shows {}.",
+            plural(hidden, "session", "sessions"),
+            if hidden == 1 { "is" } else { "are" },
+            if hidden == 1 { "it" } else { "them" }
+        );
+    }
     out
 }
 
@@ -378,14 +468,15 @@ mod tests {
             session("whatsapp", 1, Some(78.0), &[]),
             session("search", 0, None, &[]),
         ];
-        let text = render_history(&sessions(&ts), &trends(&ts), &Utc, false);
+        let text = render_history(&sessions(&ts), &trends(&ts), 0, &Utc, false);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[1].contains(&ts[2].id) && lines[1].contains("quit"), "{text}");
+        assert!(lines[1].contains(&ts[2].id) && lines[1].contains("quit*"), "marked: {text}");
+        assert!(text.contains("* not counted as practice (quit early)"), "{text}");
         assert!(lines[1].contains('—'), "no score for an unfinished session: {text}");
         assert!(lines[2].contains(&ts[1].id) && lines[2].contains("78"), "{text}");
         assert!(lines[3].contains(&ts[0].id), "{text}");
         assert!(text.contains("▄▆  45 → 78 (+33.0)"), "{text}");
-        assert!(text.contains("not graded yet"), "{text}");
+        assert!(!text.contains("not graded yet"), "a quit session makes no trend: {text}");
         assert!(!text.contains('\u{1b}'), "no escape codes without colour");
     }
 

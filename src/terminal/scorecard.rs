@@ -39,19 +39,52 @@ impl RenderOpts {
     }
 }
 
-/// The scorecard for the terminal: styled with termimad when `opts.color`, else plain text.
-/// Time per phase and hints come from `transcript` when given.
+/// The scorecard for the terminal: the one-screen summary, then the item detail; styled with
+/// termimad when `opts.color`, else plain text. Time per phase and hints come from `transcript`.
 pub fn render(
     card: &Scorecard,
     design: &Design,
     transcript: Option<&Transcript>,
     opts: RenderOpts,
 ) -> String {
+    format!("{}\n{}", render_summary(card, design, transcript, opts), render_detail(card, design, opts))
+}
+
+/// The one-screen summary: score, verdict and the level explained, phase bars with time against
+/// budget, hints, the requirement change, and the three things to work on with why.
+pub fn render_summary(
+    card: &Scorecard,
+    design: &Design,
+    transcript: Option<&Transcript>,
+    opts: RenderOpts,
+) -> String {
     if opts.color {
-        styled(&render_markdown(card, design, transcript), opts.width)
+        styled(&summary_markdown(card, design, transcript), opts.width)
     } else {
-        plain(card, design, transcript, opts.width.max(40))
+        plain_summary(card, design, transcript, opts.width.max(40))
     }
+}
+
+/// The item detail: every rubric item of every phase, with its quote or why it matters.
+pub fn render_detail(card: &Scorecard, design: &Design, opts: RenderOpts) -> String {
+    if opts.color {
+        styled(&detail_markdown(card, design), opts.width)
+    } else {
+        plain_detail(card, design, opts.width.max(40))
+    }
+}
+
+/// One line for a session with nothing to grade, instead of a scorecard of missed items.
+pub fn nothing_to_grade(t: &Transcript) -> Option<String> {
+    if t.self_score || t.phases.iter().any(|p| !p.graded_text().trim().is_empty()) {
+        return None;
+    }
+    let how = if t.phases.iter().all(|p| p.ended == Some(Ended::Skipped)) {
+        "Every phase was skipped"
+    } else {
+        "Nothing was answered"
+    };
+    Some(format!("{how} in this {} session, so there is nothing to grade.", t.design_title))
 }
 
 /// The plain scorecard at 100 columns, without timings: kept for callers written against the
@@ -92,13 +125,18 @@ fn clock(secs: f64) -> String {
 
 /// "6:12 of 8:00 (0:40 over)" for a phase record.
 fn time_used(rec: &PhaseRecord) -> String {
-    let mut s = format!("{} of {}", clock(rec.used_secs), clock(rec.budget_secs));
-    let over = if rec.overtime_secs > 0.0 { rec.overtime_secs } else { rec.used_secs - rec.budget_secs };
+    let mut s = format!("{} of {}", clock(rec.used_secs), clock(rec.allowed_secs()));
+    let over = if rec.overtime_secs > 0.0 { rec.overtime_secs } else { rec.used_secs - rec.allowed_secs() };
     if over >= 1.0 {
         let _ = write!(s, " ({} over)", clock(over));
     }
     if rec.ended == Some(Ended::TimeUp) {
         s.push_str(", time up");
+    } else if rec.ended == Some(Ended::Skipped) {
+        s.push_str(", skipped");
+    }
+    if rec.paused_secs >= 1.0 {
+        let _ = write!(s, ", {} paused", clock(rec.paused_secs));
     }
     s
 }
@@ -138,11 +176,131 @@ fn hints_line(card: &Scorecard, transcript: Option<&Transcript>) -> Option<Strin
     })
 }
 
-/// The Markdown scorecard (`review --format md`, and the source of the styled terminal view).
+/// "Level senior: you earned 82% of the core items, 55% of the senior ones and 10% of the staff
+/// ones (by weight)." What the level means, from the card's own credits.
+fn level_line(card: &Scorecard, design: &Design) -> String {
+    let mut share = [(0.0, 0.0); 3];
+    for v in card.phases.iter().flat_map(|p| &p.items) {
+        if let Some(item) = design.item(&v.id) {
+            let slot = &mut share[item.level as usize];
+            slot.0 += f64::from(item.weight) * v.credit;
+            slot.1 += f64::from(item.weight);
+        }
+    }
+    let pct = |(got, of): (f64, f64)| (of > 0.0).then(|| format!("{:.0}%", got / of * 100.0));
+    let parts: Vec<String> = ["core", "senior", "staff"]
+        .iter()
+        .zip(share)
+        .filter_map(|(name, s)| pct(s).map(|p| format!("{p} of {name}")))
+        .collect();
+    let meaning = match card.level.as_str() {
+        "staff" => "staff shows in core, senior and staff items alike",
+        "senior" => "staff needs 70% of core and senior and 40% of staff",
+        _ => "senior needs 60% of core and 50% of senior",
+    };
+    if parts.is_empty() {
+        return format!("Level {} ({meaning}).", card.level);
+    }
+    format!("Level {}: you earned {} ({meaning}).", card.level, join_and(&parts))
+}
+
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Advice on time use: the phase that left most of its time unused, or ran furthest over.
+fn time_advice(transcript: Option<&Transcript>) -> Option<String> {
+    let t = transcript?;
+    let short = t
+        .phases
+        .iter()
+        .filter(|p| p.ended.is_some() && p.allowed_secs() >= 60.0 && p.used_secs < 0.25 * p.allowed_secs())
+        .min_by(|a, b| (a.used_secs / a.allowed_secs()).total_cmp(&(b.used_secs / b.allowed_secs())));
+    if let Some(p) = short {
+        return Some(format!(
+            "Use the time: {} used {} of {} — a real interviewer reads a rushed phase as a gap; say \
+             what you would check, estimate or trade off before moving on.",
+            p.phase.title(),
+            clock(p.used_secs),
+            clock(p.allowed_secs())
+        ));
+    }
+    let over = t
+        .phases
+        .iter()
+        .filter(|p| p.overtime_secs >= 60.0)
+        .max_by(|a, b| a.overtime_secs.total_cmp(&b.overtime_secs));
+    over.map(|p| {
+        format!(
+            "Keep to time: {} ran {} over its {} — overtime comes out of the deep dive, where most \
+             of the signal is.",
+            p.phase.title(),
+            clock(p.overtime_secs),
+            clock(p.allowed_secs())
+        )
+    })
+}
+
+/// The three things to work on, short enough for one screen: what (its first sentence) and why,
+/// with time use taking the third place when it matters.
+fn work_on(card: &Scorecard, transcript: Option<&Transcript>) -> Vec<String> {
+    let mut next: Vec<String> = card
+        .next
+        .iter()
+        .take(3)
+        .map(|n| match n.split_once(" — ") {
+            Some((what, why)) => format!("{} Why: {}", short(what, 90), short(why, 150)),
+            None => short(n, 200),
+        })
+        .collect();
+    if let Some(time) = time_advice(transcript) {
+        next.truncate(2);
+        next.push(time);
+    }
+    next
+}
+
+/// The first sentence of `text`, cut at a word boundary to `max` characters (`…` marks the cut).
+fn short(text: &str, max: usize) -> String {
+    let text = text.trim();
+    let first = text.find(". ").map_or(text, |i| &text[..=i]);
+    if first.chars().count() <= max {
+        return first.to_string();
+    }
+    let mut out = String::new();
+    for word in first.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max.saturating_sub(1) {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.trim_end_matches([',', ';', ':']).to_string() + "…"
+}
+
+/// "Requirement change: Retention — handled, because …" for a session's curveball.
+fn curveball_line(transcript: Option<&Transcript>) -> Option<(String, Option<String>)> {
+    let g = transcript?.curveball_grade.as_ref()?;
+    let how = if g.handled { "handled" } else { "missed" };
+    Some((format!("Requirement change: {} — {how}, because {}.", g.title, g.because), g.evidence.clone()))
+}
+
+/// The Markdown scorecard (`review --format md`): the summary, then the item detail.
 pub fn render_markdown(card: &Scorecard, design: &Design, transcript: Option<&Transcript>) -> String {
+    format!("{}{}", summary_markdown(card, design, transcript), detail_markdown(card, design))
+}
+
+fn summary_markdown(card: &Scorecard, design: &Design, transcript: Option<&Transcript>) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Scorecard: {}\n", design.title());
     let _ = writeln!(md, "**{}** · {}\n", headline(card), grader_line(card));
+    let _ = writeln!(md, "{}\n", level_line(card, design));
     for w in &card.warnings {
         let _ = writeln!(md, "> ⚠ {w}");
     }
@@ -168,6 +326,27 @@ pub fn render_markdown(card: &Scorecard, design: &Design, transcript: Option<&Tr
     if let Some(h) = hints_line(card, transcript) {
         let _ = writeln!(md, "{h}\n");
     }
+    if let Some((line, evidence)) = curveball_line(transcript) {
+        let _ = writeln!(md, "{line}");
+        if let Some(e) = evidence {
+            let _ = writeln!(md, "> “{}”", e.trim());
+        }
+        md.push('\n');
+    }
+    let next = work_on(card, transcript);
+    if !next.is_empty() {
+        md.push_str("## Work on next\n\n");
+        for (i, n) in next.iter().enumerate() {
+            let _ = writeln!(md, "{}. {n}", i + 1);
+        }
+        md.push('\n');
+    }
+    md
+}
+
+fn detail_markdown(card: &Scorecard, design: &Design) -> String {
+    let mut md = String::new();
+    let mut quoted = std::collections::HashSet::new();
     for p in &card.phases {
         let _ = writeln!(md, "## {} · {:.1}\n", p.phase.title(), p.score);
         for v in &p.items {
@@ -177,17 +356,17 @@ pub fn render_markdown(card: &Scorecard, design: &Design, transcript: Option<&Tr
                 Mark::Covered => {
                     let _ = writeln!(md, "* ✓ {text}");
                     if let Some(e) = &v.evidence {
-                        let _ = writeln!(md, "> “{}”", e.trim());
+                        let _ = writeln!(md, "> {}", quote_once(&mut quoted, e, &v.id));
                     }
                 }
                 Mark::Bare => {
                     let why = if v.named { "named, not explained" } else { "partly shown" };
-                    let _ = writeln!(md, "* ◐ {text} *({why}: {:.0}% credit)*", v.credit * 100.0);
+                    let _ = writeln!(md, "* ◐ *{why} ({:.0}% credit):* {text}", v.credit * 100.0);
                     if let Some(c) = v.comment.as_deref().filter(|_| !v.named) {
                         let _ = writeln!(md, "> {}", c.trim());
                     }
                     if let Some(e) = &v.evidence {
-                        let _ = writeln!(md, "> “{}”", e.trim());
+                        let _ = writeln!(md, "> {}", quote_once(&mut quoted, e, &v.id));
                     }
                     if let Some(i) = item {
                         let _ = writeln!(md, "> *Why it matters:* {}", i.why.trim());
@@ -211,13 +390,6 @@ pub fn render_markdown(card: &Scorecard, design: &Design, transcript: Option<&Tr
     }
     if let Some(f) = &card.feedback {
         let _ = writeln!(md, "## Feedback\n\n{}\n", f.trim());
-    }
-    if !card.next.is_empty() {
-        md.push_str("## Work on next\n\n");
-        for (i, n) in card.next.iter().enumerate() {
-            let _ = writeln!(md, "{}. {n}", i + 1);
-        }
-        md.push('\n');
     }
     md
 }
@@ -244,10 +416,12 @@ fn wrap_into(out: &mut String, text: &str, width: usize, first: &str, rest: &str
     out.push('\n');
 }
 
-fn plain(card: &Scorecard, design: &Design, transcript: Option<&Transcript>, width: usize) -> String {
+fn plain_summary(card: &Scorecard, design: &Design, transcript: Option<&Transcript>, width: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Scorecard: {} ({})", design.title(), grader_line(card));
-    let _ = writeln!(out, "Score {}\n", headline(card));
+    let _ = writeln!(out, "Score {}", headline(card));
+    wrap_into(&mut out, &level_line(card, design), width, "", "  ");
+    out.push('\n');
     for w in &card.warnings {
         wrap_into(&mut out, w, width, "! ", "  ");
     }
@@ -265,6 +439,37 @@ fn plain(card: &Scorecard, design: &Design, transcript: Option<&Transcript>, wid
     if let Some(h) = hints_line(card, transcript) {
         let _ = writeln!(out, "  {h}");
     }
+    if let Some((line, evidence)) = curveball_line(transcript) {
+        out.push('\n');
+        wrap_into(&mut out, &line, width, "", "  ");
+        if let Some(e) = evidence {
+            wrap_into(&mut out, &format!("\"{}\"", e.trim()), width, "  ", "   ");
+        }
+    }
+    let next = work_on(card, transcript);
+    if !next.is_empty() {
+        out.push_str("\nWork on next\n");
+        for (i, n) in next.iter().enumerate() {
+            wrap_into(&mut out, n, width, &format!("  {}. ", i + 1), "     ");
+        }
+    }
+    out
+}
+
+/// A quote the first time a sentence is evidence; after that, a pointer to it (one sentence may
+/// back a few items, and no line of a scorecard is printed twice).
+fn quote_once(quoted: &mut std::collections::HashSet<String>, evidence: &str, id: &str) -> String {
+    let e = evidence.trim();
+    if quoted.insert(e.to_string()) {
+        format!("“{e}”")
+    } else {
+        format!("(for {id}: the same sentence as above)")
+    }
+}
+
+fn plain_detail(card: &Scorecard, design: &Design, width: usize) -> String {
+    let mut out = String::new();
+    let mut quoted = std::collections::HashSet::new();
     for p in &card.phases {
         let _ = writeln!(out, "\n{} ({:.1})", p.phase.title(), p.score);
         for v in &p.items {
@@ -274,18 +479,18 @@ fn plain(card: &Scorecard, design: &Design, transcript: Option<&Transcript>, wid
                 Mark::Covered => {
                     wrap_into(&mut out, text, width, "  [x] ", "      ");
                     if let Some(e) = &v.evidence {
-                        wrap_into(&mut out, &format!("\"{}\"", e.trim()), width, "      ", "       ");
+                        wrap_into(&mut out, &quote_once(&mut quoted, e, &v.id), width, "      ", "       ");
                     }
                 }
                 Mark::Bare => {
                     let why = if v.named { "named, not explained" } else { "partly shown" };
-                    let t = format!("{text} ({why}: {:.0}% credit)", v.credit * 100.0);
+                    let t = format!("{why} ({:.0}% credit): {text}", v.credit * 100.0);
                     wrap_into(&mut out, &t, width, "  [~] ", "      ");
                     if let Some(c) = v.comment.as_deref().filter(|_| !v.named) {
                         wrap_into(&mut out, c.trim(), width, "      ", "      ");
                     }
                     if let Some(e) = &v.evidence {
-                        wrap_into(&mut out, &format!("\"{}\"", e.trim()), width, "      ", "       ");
+                        wrap_into(&mut out, &quote_once(&mut quoted, e, &v.id), width, "      ", "       ");
                     }
                     if let Some(i) = item {
                         wrap_into(&mut out, i.why.trim(), width, "      why: ", "           ");
@@ -309,12 +514,6 @@ fn plain(card: &Scorecard, design: &Design, transcript: Option<&Transcript>, wid
     if let Some(f) = &card.feedback {
         out.push_str("\nFeedback\n");
         wrap_into(&mut out, f.trim(), width, "  ", "  ");
-    }
-    if !card.next.is_empty() {
-        out.push_str("\nWork on next\n");
-        for (i, n) in card.next.iter().enumerate() {
-            wrap_into(&mut out, n, width, &format!("  {}. ", i + 1), "     ");
-        }
     }
     out
 }
@@ -353,20 +552,21 @@ pub fn transcript_markdown(t: &Transcript) -> String {
         } else {
             let _ = writeln!(md, "{}\n", rec.answer.trim());
         }
-        for f in &rec.followups {
-            let _ = writeln!(md, "**Follow-up:** {}\n", f.question.trim());
-            if f.answer.trim().is_empty() {
-                md.push_str("*(no answer)*\n\n");
-            } else {
-                let _ = writeln!(md, "{}\n", f.answer.trim());
-            }
-        }
+        // In the order they were said: the curveball arrives before /next asks a follow-up.
         if let Some(c) = &rec.curveball {
             let _ = writeln!(md, "**Curveball** at {}: {}\n", clock(c.at_secs), c.text.trim());
             if c.answer.trim().is_empty() {
                 md.push_str("*(no answer)*\n\n");
             } else {
                 let _ = writeln!(md, "{}\n", c.answer.trim());
+            }
+        }
+        for f in &rec.followups {
+            let _ = writeln!(md, "**Follow-up:** {}\n", f.question.trim());
+            if f.answer.trim().is_empty() {
+                md.push_str("*(no answer)*\n\n");
+            } else {
+                let _ = writeln!(md, "{}\n", f.answer.trim());
             }
         }
         if !rec.hints.is_empty() {
@@ -511,5 +711,106 @@ mod tests {
         let md = render_markdown(&c, &d, None);
         assert!(md.contains("> ⚠"), "{md}");
         assert!(md.contains("| Requirements |"), "{md}");
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::transcript::{CurveballRecord, FollowUp};
+
+    #[test]
+    fn review_shows_the_curveball_before_the_follow_up_that_came_after_it() {
+        let d = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let mut t = Transcript::begin(&d, "t".into(), chrono::DateTime::UNIX_EPOCH, 45.0);
+        let dd = t.phase_mut(Phase::DeepDive).unwrap();
+        dd.answer = "Inbox per user.".into();
+        dd.curveball = Some(CurveballRecord {
+            id: "c".into(),
+            text: "Keep chats for 7 years.".into(),
+            at_secs: 300.0,
+            answer: "Cold storage.".into(),
+        });
+        dd.followups.push(FollowUp {
+            item: None,
+            question: "How do acks work?".into(),
+            answer: "Per device.".into(),
+        });
+        let md = transcript_markdown(&t);
+        let order: Vec<usize> =
+            ["Inbox per user.", "**Curveball**", "Cold storage.", "**Follow-up:**", "Per device."]
+                .iter()
+                .map(|s| md.find(s).unwrap_or_else(|| panic!("{s} missing:\n{md}")))
+                .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{md}");
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::grade::rubric::RubricGrader;
+    use crate::grade::{Answers, Grader};
+
+    fn session() -> (Design, Transcript, Scorecard) {
+        let d = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let mut t = Transcript::begin(&d, "t".into(), chrono::DateTime::UNIX_EPOCH, 45.0);
+        let texts = [
+            "Users chat one to one and in groups with read receipts. At peak 2M messages per second.",
+            "Each phone keeps a persistent connection to a chat server so we push messages.",
+            "Messages for an offline phone wait in its inbox and are sent when it reconnects.",
+            "We keep per-conversation ordering with a sequence number instead of a global order.",
+        ];
+        for (p, text) in t.phases.iter_mut().zip(texts) {
+            p.answer = text.into();
+            p.used_secs = p.budget_secs;
+            p.ended = Some(Ended::TimeUp);
+        }
+        t.phases[1].used_secs = 12.0;
+        t.phases[1].ended = Some(Ended::Submitted);
+        let card = RubricGrader.grade(&d, &t.answers());
+        (d, t, card)
+    }
+
+    #[test]
+    fn the_summary_fits_one_screen_explains_the_level_and_speaks_about_time_use() {
+        let (d, t, card) = session();
+        let out = render_summary(&card, &d, Some(&t), RenderOpts::plain(100));
+        assert!(out.lines().count() <= 24, "one screen:\n{out}");
+        assert!(out.contains(&format!("Level {}:", card.level)), "{out}");
+        assert!(out.contains("% of core"), "{out}");
+        assert!(out.contains("High-level design used 0:12 of 12:00"), "{out}");
+        assert!(out.contains("Work on next"), "{out}");
+        assert!(!out.contains("[x] "), "the item detail is not in the summary:\n{out}");
+        assert!(out.lines().all(|l| l.chars().count() <= 100));
+    }
+
+    #[test]
+    fn no_line_of_the_scorecard_is_printed_twice() {
+        let (d, t, card) = session();
+        let out = render(&card, &d, Some(&t), RenderOpts::plain(100));
+        let mut seen = std::collections::HashSet::new();
+        for line in out.lines().map(str::trim).filter(|l| l.len() > 3) {
+            assert!(seen.insert(line), "printed twice: {line}\n{out}");
+        }
+        let summary_at = out.find("Work on next").unwrap();
+        let detail_at = out.find("[x] ").unwrap();
+        assert!(summary_at < detail_at, "summary first, then the item detail");
+    }
+
+    #[test]
+    fn an_empty_or_skipped_session_says_so_in_one_line() {
+        let d = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let mut t = Transcript::begin(&d, "t".into(), chrono::DateTime::UNIX_EPOCH, 45.0);
+        for p in &mut t.phases {
+            p.ended = Some(Ended::Skipped);
+        }
+        let line = nothing_to_grade(&t).expect("nothing to grade");
+        assert_eq!(line, "Every phase was skipped in this WhatsApp session, so there is nothing to grade.");
+        t.phases[0].answer = "Group chat.".into();
+        assert!(nothing_to_grade(&t).is_none());
+        let _ = RubricGrader.grade(&d, &Answers::default());
     }
 }

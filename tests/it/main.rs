@@ -13,6 +13,7 @@ mod calibration;
 mod catalog;
 mod faults;
 mod grade;
+mod interview;
 mod llm;
 mod progress;
 mod session;

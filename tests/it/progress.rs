@@ -139,12 +139,16 @@ fn history_lists_sessions_newest_first_with_unfinished_ones_unscored() {
     let old = save(&home, transcript("whatsapp", days(10), Some(40.0), &[]));
     let new = save(&home, transcript("whatsapp", hours(2), None, &[]));
 
-    let json = run_json(&home, &["history", "--json"]);
+    // The unfinished session is not counted as practice: `--all` lists it, marked.
+    let json = run_json(&home, &["history", "--json", "--all"]);
     let rows = json.as_array().unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, [new.id.as_str(), mid.id.as_str(), old.id.as_str()]);
     assert_eq!(rows[0]["score"], Value::Null);
     assert_eq!(rows[0]["status"], "in-progress");
+    assert_eq!(rows[0]["not_counted"], "quit-early");
+    let counted = run_json(&home, &["history", "--json"]);
+    assert_eq!(counted.as_array().unwrap().len(), 2, "without --all: real practice only");
     assert_eq!(rows[1]["score"], 55.0);
     assert_eq!(rows[1]["design"], "search");
     assert_eq!(rows[1]["grader"], "rubric");
@@ -152,7 +156,7 @@ fn history_lists_sessions_newest_first_with_unfinished_ones_unscored() {
     let started: DateTime<Utc> = rows[2]["started_at"].as_str().unwrap().parse().unwrap();
     assert_eq!(started, old.started_at);
 
-    let out = home.cmd().arg("history").output().unwrap();
+    let out = home.cmd().args(["history", "--all"]).output().unwrap();
     assert!(out.status.success());
     let text = stdout(&out);
     let pos = |id: &str| text.find(id).unwrap_or_else(|| panic!("{id} missing from:\n{text}"));

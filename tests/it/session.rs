@@ -214,6 +214,9 @@ fn an_interactive_session_in_a_pseudo_terminal() {
     cmd.args(["whatsapp", "--minutes", "10"]).env("TERM", "xterm").env("COLUMNS", "100");
     let mut p = Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(15)));
+    // The clock starts when the candidate has read the opening and presses Enter.
+    p.expect("Press Enter when you are ready").unwrap();
+    p.send("\r").unwrap();
     p.expect("Phase 1/4").unwrap();
     // The countdown is drawn in the footer.
     p.expect("1/4 Requirements").unwrap();

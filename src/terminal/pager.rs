@@ -1,0 +1,38 @@
+//! Long output through the user's pager on a terminal: `$PAGER`, else `less -R`. Never when
+//! standard output is not a terminal (pipes and scripts get the text as it is), and never fatal:
+//! a pager that cannot start means the text is printed instead.
+
+use std::io::{IsTerminal, Write};
+use std::process::{Command, Stdio};
+
+/// Print `text`, through the pager when standard output is a terminal.
+pub fn page(text: &str) -> std::io::Result<()> {
+    if !std::io::stdout().is_terminal() {
+        return print(text);
+    }
+    let pager = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty());
+    let command = pager.as_deref().unwrap_or("less -R");
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("LESS", std::env::var("LESS").unwrap_or_else(|_| "FRX".into()))
+        .stdin(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        return print(text);
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // The reader quitting early (`q` in less) is not an error.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    match child.wait() {
+        Ok(status) if status.success() => Ok(()),
+        _ => print(text),
+    }
+}
+
+fn print(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
