@@ -1,13 +1,19 @@
 //! The one place that touches the network: sends a backend's [`HttpRequest`] with reqwest
 //! (rustls; `HTTP(S)_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment, except for a base URL on
 //! this machine, which is always reached directly), with separate connect and request timeouts,
-//! and retries as `retry` decides. It never logs, and never puts a header value in an error.
+//! and retries as `retry` decides. It never follows a redirect (a 3xx is a failure: the key must
+//! not travel to a host nobody configured) and never reads more than [`MAX_REPLY_BYTES`] of a
+//! reply. It never logs, and never puts a header value in an error.
 
 use std::time::Duration;
 
 use super::retry::{self, Decision, Policy};
 use super::settings::LlmSettings;
 use super::{Backend, Failure, HttpRequest, parse};
+
+/// The most bytes read from one reply. A grade of a dozen items is a few kilobytes; anything this
+/// large is a model looping or a hostile server.
+pub const MAX_REPLY_BYTES: u64 = 2 * 1024 * 1024;
 
 /// A configured HTTP client and its retry policy.
 pub struct Client {
@@ -42,6 +48,7 @@ impl Client {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("mockdesign/", env!("CARGO_PKG_VERSION")));
         if settings.is_loopback() {
             builder = builder.no_proxy();
@@ -62,8 +69,7 @@ impl Client {
         backend: &dyn Backend,
         req: &HttpRequest,
     ) -> Result<String, (Failure, Option<Duration>)> {
-        let body = serde_json::to_vec(&req.body).map_err(|e| (Failure::Protocol(e.to_string()), None))?;
-        let mut builder = self.http.post(&req.url).body(body);
+        let mut builder = self.http.post(&req.url).body(req.body_text());
         for (name, value) in &req.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -76,8 +82,16 @@ impl Client {
                 Failure::Connect(format!("the connection failed: {}", describe(e)))
             }
         };
-        let response = builder.send().await.map_err(|e| (failure_of(&e), None))?;
+        let mut response = builder.send().await.map_err(|e| (failure_of(&e), None))?;
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(|l| l.chars().take(200).collect());
+            return Err((Failure::Redirect { status, location }, None));
+        }
         let header =
             |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         // An HTTP-date Retry-After is relative to now: the network client is shell, it may read the clock.
@@ -90,7 +104,17 @@ impl Client {
             header("retry-after").as_deref(),
             chrono::Utc::now(),
         );
-        let text = response.text().await.map_err(|e| (failure_of(&e), None))?;
+        if let Some(n) = response.content_length().filter(|n| *n > MAX_REPLY_BYTES) {
+            return Err((Failure::TooLarge(n), None));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| (failure_of(&e), None))? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > MAX_REPLY_BYTES {
+                return Err((Failure::TooLarge(bytes.len() as u64), None));
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         if (200..300).contains(&status) {
             backend.reply_text(&text).map_err(|f| (f, wait))
         } else {

@@ -24,7 +24,23 @@ pub struct VerdictSet {
     pub verdicts: Vec<RawVerdict>,
     #[serde(default)]
     pub feedback: Option<String>,
+    /// Verdicts beyond [`MAX_VERDICTS`], ignored.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dropped: usize,
+    /// The reply was cut off (the server's token budget ended inside the JSON); these are the
+    /// verdicts that were complete.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cut_off: bool,
 }
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The most verdicts read from one phase's reply; a phase has a dozen items at most, so anything
+/// beyond this is a model looping or a hostile server, and is counted, not read.
+pub const MAX_VERDICTS: usize = 200;
 
 /// `text` without `<think>…</think>` blocks (reasoning models served by Ollama, vLLM).
 fn strip_think(text: &str) -> String {
@@ -106,23 +122,68 @@ fn as_text(v: Option<&Value>) -> Option<String> {
     }
 }
 
+/// The most characters kept of a verdict's evidence or comment.
+const MAX_FIELD: usize = 1000;
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn capped(text: String, max: usize) -> String {
+    if text.chars().count() <= max { text } else { format!("{}…", text.chars().take(max).collect::<String>()) }
+}
+
 /// The model's reply as verdicts, or what is wrong with it (shown to the model in a repair request).
 pub fn parse_verdicts(text: &str) -> Result<VerdictSet, String> {
     if text.trim().is_empty() {
         return Err("the reply was empty".into());
     }
-    let value = extract_json(text).ok_or("the reply contains no JSON object")?;
+    let Some(value) = extract_json(text) else {
+        return salvage(text).ok_or_else(|| "the reply contains no JSON object".to_string());
+    };
     let list = match &value {
         Value::Array(a) => a,
         Value::Object(o) => match o.get("verdicts") {
             Some(Value::Array(a)) => a,
-            _ => return Err("the JSON object has no \"verdicts\" list".into()),
+            _ => return salvage(text).ok_or_else(|| "the JSON object has no \"verdicts\" list".into()),
         },
         _ => return Err("the reply is not a JSON object".into()),
     };
-    let verdicts: Vec<RawVerdict> = list
-        .iter()
-        .filter_map(|v| {
+    let verdicts = read_verdicts(list.iter().take(MAX_VERDICTS));
+    if verdicts.is_empty() {
+        return Err("the \"verdicts\" list has no verdict with an \"id\"".into());
+    }
+    let feedback = as_text(value.get("feedback")).map(|t| capped(t, 4 * MAX_FIELD));
+    Ok(VerdictSet { verdicts, feedback, dropped: list.len().saturating_sub(MAX_VERDICTS), cut_off: false })
+}
+
+/// The complete verdicts at the start of a reply that was cut off inside its JSON:
+/// `{"verdicts":[{…},{…},{"id":"x","cov` gives the first two. `None` when there are none.
+fn salvage(text: &str) -> Option<VerdictSet> {
+    let text = strip_think(text);
+    let start = text.find("\"verdicts\"")?;
+    let open = start + text[start..].find('[')?;
+    let mut rest = &text[open + 1..];
+    let mut values = Vec::new();
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        if rest.is_empty() || rest.starts_with(']') || values.len() > MAX_VERDICTS {
+            break;
+        }
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+        match stream.next() {
+            Some(Ok(v)) => {
+                values.push(v);
+                rest = &rest[stream.byte_offset()..];
+            }
+            _ => break,
+        }
+    }
+    let dropped = values.len().saturating_sub(MAX_VERDICTS);
+    let verdicts = read_verdicts(values.iter().take(MAX_VERDICTS));
+    (!verdicts.is_empty()).then_some(VerdictSet { verdicts, feedback: None, dropped, cut_off: true })
+}
+
+/// The verdicts with an id among `list`, read leniently.
+fn read_verdicts<'a>(list: impl Iterator<Item = &'a Value>) -> Vec<RawVerdict> {
+    list.filter_map(|v| {
             let id = match v.get("id")? {
                 Value::String(s) => s.trim().trim_start_matches('[').trim_end_matches(']').to_string(),
                 Value::Number(n) => n.to_string(),
@@ -131,16 +192,11 @@ pub fn parse_verdicts(text: &str) -> Result<VerdictSet, String> {
             Some(RawVerdict {
                 id,
                 covered: v.get("covered").and_then(as_bool).unwrap_or(false),
-                evidence: as_text(v.get("evidence")),
-                comment: as_text(v.get("comment")),
+                evidence: as_text(v.get("evidence")).map(|t| capped(t, MAX_FIELD)),
+                comment: as_text(v.get("comment")).map(|t| capped(t, MAX_FIELD)),
             })
-        })
-        .collect();
-    if verdicts.is_empty() {
-        return Err("the \"verdicts\" list has no verdict with an \"id\"".into());
-    }
-    let feedback = as_text(value.get("feedback"));
-    Ok(VerdictSet { verdicts, feedback })
+    })
+    .collect()
 }
 
 fn short(s: &str) -> String {

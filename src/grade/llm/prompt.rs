@@ -83,9 +83,20 @@ pub fn previous_reply(previous: &str) -> String {
     if text.trim().is_empty() { "(empty reply)".into() } else { text }
 }
 
-/// The JSON schema of a reply (OpenAI structured outputs, strict mode: every property required,
-/// no extra properties).
-pub fn schema() -> Value {
+/// The JSON schema of a reply grading `job` (OpenAI structured outputs in strict mode: every
+/// property required, no extra properties). Ids are an `enum` of the phase's item ids and the list
+/// holds at most one verdict per item, so a server that enforces the schema with a grammar
+/// (llama.cpp, vLLM, Ollama) cannot invent ids or loop over verdicts.
+pub fn schema(job: &PhaseJob) -> Value {
+    let ids: Vec<&str> = job.items.iter().map(|(id, _)| id.as_str()).collect();
+    let mut s = any_schema();
+    s["properties"]["verdicts"]["items"]["properties"]["id"] = json!({"type": "string", "enum": ids});
+    s["properties"]["verdicts"]["maxItems"] = json!(ids.len());
+    s
+}
+
+/// The verdict shape with any ids.
+fn any_schema() -> Value {
     json!({
         "type": "object",
         "properties": {

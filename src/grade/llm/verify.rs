@@ -1,13 +1,31 @@
-//! Turning a model's verdicts into a scorecard without trusting the model: a covered verdict
-//! counts only when its evidence is found in that phase's answer (verbatim after folding
-//! whitespace and case) and does not read like an instruction to the grader; unknown ids are
-//! ignored; the score comes from the rubric weights. Rejected verdicts become warnings. Pure.
+//! Turning a model's verdicts into a scorecard without trusting the model. A covered verdict
+//! counts only when its evidence
+//! - is found in that phase's answer (verbatim after folding whitespace and case),
+//! - does not read like an instruction to the grader,
+//! - is about the item: the rubric grader, given the quote alone, finds one of the item's concepts
+//!   in it ([`crate::grade::rubric::evidence_is_about`]), and
+//! - comes from a sentence that is not already evidence for [`MAX_ITEMS_PER_SENTENCE`] items of
+//!   the phase (one sentence can show a few things, not everything).
+//!
+//! Unknown ids are ignored and counted; the score comes from the rubric weights, so a verdict that
+//! is not accepted adds nothing. Every rejection is counted by reason in one summary warning, with
+//! the first few itemised. Pure.
 
-use crate::catalog::{Design, Phase};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::catalog::{Design, Item, Phase};
+use crate::grade::rubric::evidence_is_about;
 use crate::grade::verdict::{Judged, assemble};
 use crate::grade::{Answers, ItemVerdict, Scorecard};
 
 use super::parse::VerdictSet;
+
+/// The most items of one phase that one sentence of the answer can be evidence for.
+pub const MAX_ITEMS_PER_SENTENCE: usize = 3;
+
+/// How many rejected verdicts are itemised in the warnings (the rest are only counted).
+const ITEMISED: usize = 8;
 
 /// Lowercase with every run of whitespace folded to one space, trimmed; typographic quotes and
 /// apostrophes read as plain ones (models often retype `'` as `’`).
@@ -37,12 +55,28 @@ const INSTRUCTION_MARKERS: [&str; 8] = [
 ];
 
 /// Why a covered verdict was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Rejection {
     NoEvidence,
     NotInAnswer,
     TooShort,
     Instruction,
+    NotAboutItem,
+    SentenceOverused,
+}
+
+impl Rejection {
+    /// The reason as counted in the summary warning.
+    fn summary(self) -> &'static str {
+        match self {
+            Rejection::NoEvidence => "no evidence quoted",
+            Rejection::NotInAnswer => "evidence not in the answer",
+            Rejection::TooShort => "evidence too short to show anything",
+            Rejection::Instruction => "evidence is an instruction to the grader",
+            Rejection::NotAboutItem => "evidence not about the item",
+            Rejection::SentenceOverused => "sentence already evidence for other items",
+        }
+    }
 }
 
 /// The evidence as it will be shown, if it holds up against `answer_folded` (see [`fold`]).
@@ -70,69 +104,164 @@ pub fn check_evidence(answer_folded: &str, evidence: Option<&str>) -> Result<Str
     Ok(cleaned.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// The byte offset, in `answer_folded`, of the start of the sentence where `quote` (found there)
+/// begins: one key per sentence, for [`MAX_ITEMS_PER_SENTENCE`].
+fn sentence_of(answer_folded: &str, quote: &str) -> usize {
+    let at = answer_folded.find(&fold(quote)).unwrap_or(0);
+    answer_folded[..at].rfind(['.', '!', '?', ';']).map_or(0, |i| i + 1)
+}
+
 fn excerpt(text: &str) -> String {
     let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one.chars().count() > 80 { format!("{}…", one.chars().take(80).collect::<String>()) } else { one }
 }
 
+/// What was wrong with the verdicts, for the warnings.
+#[derive(Default)]
+struct Tally {
+    claimed: usize,
+    accepted: usize,
+    rejected: Vec<(Phase, String, Rejection, Option<String>)>,
+    unknown: usize,
+    dropped: usize,
+    cut_off: Vec<Phase>,
+}
+
+impl Tally {
+    fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.rejected.is_empty() {
+            let mut by: HashMap<Rejection, usize> = HashMap::new();
+            for (_, _, why, _) in &self.rejected {
+                *by.entry(*why).or_default() += 1;
+            }
+            let mut by: Vec<(Rejection, usize)> = by.into_iter().collect();
+            by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let reasons: Vec<String> = by.iter().map(|(why, n)| format!("{n} {}", why.summary())).collect();
+            out.push(format!(
+                "the LLM marked {} items covered; {} accepted, {} rejected and not counted ({})",
+                self.claimed,
+                self.accepted,
+                self.rejected.len(),
+                reasons.join(", ")
+            ));
+            for (phase, id, why, evidence) in self.rejected.iter().take(ITEMISED) {
+                let mut line = format!("{}: [{id}] not counted: {}", phase.id(), why.summary());
+                if let Some(e) = evidence.as_deref().filter(|_| *why != Rejection::NoEvidence) {
+                    let _ = write!(line, " (\"{}\")", excerpt(e));
+                }
+                out.push(line);
+            }
+            if self.rejected.len() > ITEMISED {
+                out.push(format!("… and {} more rejected verdicts", self.rejected.len() - ITEMISED));
+            }
+        }
+        if !self.cut_off.is_empty() {
+            let names: Vec<&str> = self.cut_off.iter().map(|p| p.id()).collect();
+            out.push(format!(
+                "{}: the LLM's reply was cut off (its token budget ended inside the JSON); only its complete verdicts were read",
+                names.join(", ")
+            ));
+        }
+        if self.unknown > 0 {
+            out.push(format!("{} LLM verdicts with unknown item ids ignored", self.unknown));
+        }
+        if self.dropped > 0 {
+            out.push(format!(
+                "{} LLM verdicts beyond the cap of {} per phase ignored",
+                self.dropped,
+                super::parse::MAX_VERDICTS
+            ));
+        }
+        out
+    }
+}
+
+/// Judge one item of `phase` from its verdict, recording the outcome in `tally`.
+fn judge<'d>(
+    design: &Design,
+    item: &'d Item,
+    set: Option<&VerdictSet>,
+    answer: &str,
+    per_sentence: &mut HashMap<usize, usize>,
+    tally: &mut Tally,
+) -> Judged<'d> {
+    let verdict = set
+        .and_then(|s| s.verdicts.iter().find(|v| v.id == item.id && v.covered))
+        .or_else(|| set.and_then(|s| s.verdicts.iter().find(|v| v.id == item.id)));
+    let mut accepted = None;
+    if let Some(v) = verdict.filter(|v| v.covered) {
+        tally.claimed += 1;
+        let checked = check_evidence(answer, v.evidence.as_deref()).and_then(|quote| {
+            if !evidence_is_about(design, item, &quote) {
+                return Err(Rejection::NotAboutItem);
+            }
+            let used = per_sentence.entry(sentence_of(answer, &quote)).or_default();
+            if *used >= MAX_ITEMS_PER_SENTENCE {
+                return Err(Rejection::SentenceOverused);
+            }
+            *used += 1;
+            Ok(quote)
+        });
+        match checked {
+            Ok(quote) => {
+                tally.accepted += 1;
+                accepted = Some(quote);
+            }
+            Err(why) => tally.rejected.push((item.phase, item.id.clone(), why, v.evidence.clone())),
+        }
+    }
+    let covered = accepted.is_some();
+    Judged {
+        item,
+        verdict: ItemVerdict {
+            id: item.id.clone(),
+            covered,
+            credit: if covered { 1.0 } else { 0.0 },
+            evidence: accepted,
+            comment: verdict.and_then(|v| v.comment.clone()),
+        },
+        counted: true,
+    }
+}
+
+/// A grade built from the verdicts, and how many covered verdicts were accepted.
+pub struct Checked {
+    pub card: Scorecard,
+    /// Covered verdicts that held up. None means the reply is no valid grade.
+    pub accepted: usize,
+    /// Covered verdicts the model gave.
+    pub claimed: usize,
+}
+
 /// The scorecard for the verdicts of each graded phase. Phases without a reply (nothing was
 /// answered) score 0 with every item missing.
-pub fn scorecard(design: &Design, answers: &Answers, graded: &[(Phase, VerdictSet)]) -> Scorecard {
-    let mut warnings = Vec::new();
+pub fn scorecard(design: &Design, answers: &Answers, graded: &[(Phase, VerdictSet)]) -> Checked {
+    let mut tally = Tally::default();
     let mut feedback = Vec::new();
     let mut judged: Vec<Judged<'_>> = Vec::new();
     for phase in Phase::ALL {
         let answer = fold(answers.text(phase));
         let set = graded.iter().find(|(p, _)| *p == phase).map(|(_, s)| s);
-        if let Some(f) = set.and_then(|s| s.feedback.as_deref()) {
-            feedback.push(format!("{}: {}", phase.title(), f.trim()));
-        }
-        for item in design.items(phase) {
-            let verdict = set
-                .and_then(|s| s.verdicts.iter().find(|v| v.id == item.id && v.covered))
-                .or_else(|| set.and_then(|s| s.verdicts.iter().find(|v| v.id == item.id)));
-            let mut accepted = None;
-            if let Some(v) = verdict.filter(|v| v.covered) {
-                match check_evidence(&answer, v.evidence.as_deref()) {
-                    Ok(quote) => accepted = Some(quote),
-                    Err(why) => warnings.push(format!(
-                        "{}: [{}] marked covered by the LLM but not counted: {}",
-                        phase.id(),
-                        item.id,
-                        match why {
-                            Rejection::NoEvidence => "no evidence quoted".to_string(),
-                            Rejection::TooShort => format!(
-                                "evidence \"{}\" is too short to show anything",
-                                excerpt(v.evidence.as_deref().unwrap_or_default())
-                            ),
-                            Rejection::Instruction =>
-                                "its evidence is an instruction to the grader".to_string(),
-                            Rejection::NotInAnswer => format!(
-                                "evidence \"{}\" is not in the answer",
-                                excerpt(v.evidence.as_deref().unwrap_or_default())
-                            ),
-                        }
-                    )),
-                }
+        if let Some(s) = set {
+            if let Some(f) = s.feedback.as_deref() {
+                feedback.push(format!("{}: {}", phase.title(), f.trim()));
             }
-            let covered = accepted.is_some();
-            judged.push(Judged {
-                item,
-                verdict: ItemVerdict {
-                    id: item.id.clone(),
-                    covered,
-                    credit: if covered { 1.0 } else { 0.0 },
-                    evidence: accepted,
-                    comment: verdict.and_then(|v| v.comment.clone()),
-                },
-                counted: true,
-            });
+            tally.unknown += s.verdicts.iter().filter(|v| design.items(phase).all(|i| i.id != v.id)).count();
+            tally.dropped += s.dropped;
+            if s.cut_off {
+                tally.cut_off.push(phase);
+            }
+        }
+        let mut per_sentence = HashMap::new();
+        for item in design.items(phase) {
+            judged.push(judge(design, item, set, &answer, &mut per_sentence, &mut tally));
         }
     }
     // The same arithmetic, bands and "work on next" as the rubric grader: only the judge differs.
-    let mut card = assemble(design, "llm", &judged, answers.hints_used, answers.whole, warnings);
+    let mut card = assemble(design, "llm", &judged, answers.hints_used, answers.whole, tally.warnings());
     card.feedback = (!feedback.is_empty()).then(|| feedback.join("\n\n"));
-    card
+    Checked { card, accepted: tally.accepted, claimed: tally.claimed }
 }
 
 #[cfg(test)]
