@@ -10,6 +10,7 @@ import argparse
 import importlib.metadata
 import os
 import signal
+import time
 
 import xllamacpp as xlc
 
@@ -17,6 +18,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--port", type=int, default=8089)
 ap.add_argument("--parallel", type=int, default=1)
 ap.add_argument("--predict", type=int, default=512)
+ap.add_argument("--exit-with-parent", action="store_true", help="exit when the process that started it ends")
 a = ap.parse_args()
 
 p = xlc.CommonParams()
@@ -37,5 +39,8 @@ server = xlc.Server(p)  # serves from background threads
 
 for sig in (signal.SIGTERM, signal.SIGINT):
     signal.signal(sig, lambda *_: os._exit(0))
+parent = os.getppid()
 while True:
-    signal.pause()
+    time.sleep(0.5)
+    if a.exit_with_parent and os.getppid() != parent:
+        os._exit(0)

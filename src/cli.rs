@@ -207,9 +207,24 @@ pub enum Command {
         #[arg(long)]
         show: bool,
     },
+    /// The LLM grader's backend: `mockdesign llm check` tests that it is reachable and usable.
+    Llm {
+        #[command(subcommand)]
+        action: LlmAction,
+    },
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LlmAction {
+    /// Is the configured LLM backend reachable and usable? Lists its models, sends one tiny
+    /// grading request and times it; never shows the key.
+    Check {
+        #[command(flatten)]
+        llm: LlmArgs,
     },
 }

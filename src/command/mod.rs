@@ -8,6 +8,7 @@ mod grade;
 pub(crate) mod grading;
 mod history;
 mod list;
+mod llm;
 mod resume;
 mod review;
 mod rubric;
@@ -97,6 +98,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Rubric { design, json, toml }) => rubric::run(&ctx, &design, json, toml),
         Some(Command::Validate { paths }) => validate::run(&ctx, &paths),
         Some(Command::Config { init, show }) => config::run(&ctx, init, show),
+        Some(Command::Llm { action: crate::cli::LlmAction::Check { llm } }) => llm::check(&ctx, &llm),
         Some(Command::Completions { .. }) => unreachable!("handled above"),
     }
 }

@@ -12,5 +12,6 @@ mod architecture;
 mod catalog;
 mod grade;
 mod llm;
+mod llm_real;
 mod progress;
 mod session;

@@ -79,6 +79,13 @@ impl Backend for Anthropic {
     fn reply_text(&self, body: &str) -> Result<String, Failure> {
         reply_text(body)
     }
+
+    fn models_request(&self) -> Option<HttpRequest> {
+        let mut r = self.request("", Vec::new(), None);
+        r.url = format!("{}/models", self.url.trim_end_matches("/messages"));
+        r.body = Value::Null;
+        Some(r)
+    }
 }
 
 /// The forced tool call's input as JSON text, else the text blocks of a message object. `{"type":"error",…}` is a failure whatever the status;

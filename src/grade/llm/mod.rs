@@ -13,6 +13,7 @@
 
 mod anthropic;
 mod cache;
+pub mod check;
 mod client;
 mod http;
 mod openai;
@@ -240,6 +241,10 @@ pub trait Backend: Send + Sync {
     fn text_request(&self, system: &str, user: &str) -> Option<HttpRequest>;
     /// The model's text from a 2xx reply body, or why there is none.
     fn reply_text(&self, body: &str) -> Result<String, Failure>;
+    /// The request listing the server's models (`GET`, no body), if the backend has one.
+    fn models_request(&self) -> Option<HttpRequest> {
+        None
+    }
     /// After `failure` in `mode`, a weaker output mode to try, if any.
     fn next_mode(&self, mode: OutputMode, failure: &Failure) -> Option<OutputMode> {
         let _ = (mode, failure);

@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 use super::settings::{ApiKey, LlmSettings};
 use super::{Backend, Failure, HttpRequest, OutputMode, PhaseJob, Repair, parse, prompt};
 
+/// The token budget of a free-text request (the interviewer's one-sentence question) to a local server.
+const TEXT_MAX_TOKENS: u32 = 80;
+
 pub struct OpenAi {
     url: String,
     model: String,
@@ -90,11 +93,23 @@ impl Backend for OpenAi {
     fn text_request(&self, system: &str, user: &str) -> Option<HttpRequest> {
         let messages =
             vec![json!({"role": "system", "content": system}), json!({"role": "user", "content": user})];
-        Some(self.request(messages, OutputMode::PromptOnly, None))
+        let mut request = self.request(messages, OutputMode::PromptOnly, None);
+        if self.max_tokens.is_some() {
+            // One question: a local model on a CPU must not spend a minute rambling.
+            request.body["max_tokens"] = json!(TEXT_MAX_TOKENS);
+        }
+        Some(request)
     }
 
     fn reply_text(&self, body: &str) -> Result<String, Failure> {
         reply_text(body)
+    }
+
+    fn models_request(&self) -> Option<HttpRequest> {
+        let mut r = self.request(Vec::new(), OutputMode::PromptOnly, None);
+        r.url = format!("{}/models", self.url.trim_end_matches("/chat/completions"));
+        r.body = Value::Null;
+        Some(r)
     }
 
     fn next_mode(&self, mode: OutputMode, failure: &Failure) -> Option<OutputMode> {

@@ -255,18 +255,18 @@ pub fn http_failure(status: u16, body: &str) -> Failure {
     Failure::Http { status, message: short(body), code: None, kind: None }
 }
 
-/// The interviewer's question from a model's free text: the first line with a `?`, else the first
-/// non-empty line; at most 300 characters.
+/// The interviewer's question from a model's free text: the first line with a `?`, cut after its
+/// last `?`, between 10 and 300 characters, and not an echo of the prompt's answer markers. `None`
+/// (the caller asks the rubric's probe) when there is no such line.
 pub fn question(text: &str) -> Option<String> {
     let text = strip_think(text);
-    let lines: Vec<&str> = text
+    let line = text
         .lines()
         .map(|l| l.trim().trim_matches(|c| c == '"' || c == '*' || c == '>').trim())
-        .filter(|l| !l.is_empty())
-        .collect();
-    let line = lines.iter().find(|l| l.contains('?')).or(lines.first())?;
-    let q: String = line.chars().take(300).collect();
-    Some(q)
+        .find(|l| l.contains('?'))?;
+    let q = &line[..=line.rfind('?')?];
+    let n = q.chars().count();
+    ((10..=300).contains(&n) && !q.contains("<<<")).then(|| q.to_string())
 }
 
 #[cfg(test)]
@@ -362,5 +362,8 @@ mod tests {
             Some("How do you keep ordering within a chat?")
         );
         assert_eq!(question("  \n"), None);
+        assert_eq!(question("The answer is fine."), None, "no question, no follow-up");
+        assert_eq!(question("?"), None);
+        assert_eq!(question("Why a queue? Explain.").as_deref(), Some("Why a queue?"));
     }
 }
