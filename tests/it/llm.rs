@@ -555,7 +555,7 @@ async fn fenced_and_chatty_json_is_read_and_unknown_ids_are_ignored() {
     let card = json_of(&out);
     assert_eq!(card["grader"], "llm", "{}", warnings(&card));
     assert!(items_of(&card).iter().any(|i| i["covered"] == true));
-    assert!(warnings(&card).contains("1 LLM verdicts with unknown item ids ignored"), "{}", warnings(&card));
+    assert!(warnings(&card).contains("4 LLM verdicts with unknown item ids ignored"), "{}", warnings(&card));
     assert!(!stdout(&out).contains("\"made-up-item\""));
     assert_eq!(requests(&server).await.len(), 4, "no repair needed");
 }

@@ -138,6 +138,14 @@ pub fn parse_verdicts(text: &str) -> Result<VerdictSet, String> {
     let Some(value) = extract_json(text) else {
         return salvage(text).ok_or_else(|| "the reply contains no JSON object".to_string());
     };
+    // A bare list picked out of a reply that opened a `verdicts` object it never closed: the reply
+    // was cut off; read it as such.
+    if value.is_array()
+        && text.contains("\"verdicts\"")
+        && let Some(set) = salvage(text)
+    {
+        return Ok(set);
+    }
     let list = match &value {
         Value::Array(a) => a,
         Value::Object(o) => match o.get("verdicts") {
@@ -302,6 +310,17 @@ mod tests {
         assert!(set.verdicts[0].covered);
         assert_eq!(set.verdicts[0].evidence.as_deref(), Some("quote"));
         assert!(!set.verdicts[1].covered);
+    }
+
+    #[test]
+    fn a_reply_cut_off_inside_its_json_keeps_its_complete_verdicts() {
+        let cut = r#"{"verdicts":[{"id":"a","covered":true,"evidence":"we shard","comment":""},{"id":"b","covered":false,"evidence":"","comment":""}],"feedback":"The answer is a resp"#;
+        let set = parse_verdicts(cut).unwrap();
+        assert_eq!((set.verdicts.len(), set.cut_off), (2, true));
+        let mid = r#"{"verdicts":[{"id":"a","covered":true,"evidence":"we shard","comment":""},{"id":"b","cov"#;
+        let set = parse_verdicts(mid).unwrap();
+        assert_eq!((set.verdicts.len(), set.cut_off), (1, true));
+        assert!(!parse_verdicts(REPLY).unwrap().cut_off);
     }
 
     #[test]
