@@ -164,6 +164,8 @@ struct ProxyLog {
     first_reply: Option<Instant>,
     /// The request heads and bodies as received, concatenated.
     sent: String,
+    /// The replies, concatenated.
+    received: String,
 }
 
 impl Proxy {
@@ -199,6 +201,10 @@ impl Proxy {
     fn sent(&self) -> String {
         self.log.lock().unwrap().sent.clone()
     }
+
+    fn received(&self) -> String {
+        self.log.lock().unwrap().received.clone()
+    }
 }
 
 fn pump(mut from: TcpStream, mut to: TcpStream, log: &Mutex<ProxyLog>, upstream: bool) {
@@ -217,8 +223,9 @@ fn pump(mut from: TcpStream, mut to: TcpStream, log: &Mutex<ProxyLog>, upstream:
                     log.requests.push(Instant::now());
                 }
                 log.sent.push_str(&chunk);
-            } else if log.first_reply.is_none() {
-                log.first_reply = Some(Instant::now());
+            } else {
+                log.first_reply.get_or_insert_with(Instant::now);
+                log.received.push_str(&chunk);
             }
         }
         if to.write_all(&buf[..n]).is_err() {
@@ -350,12 +357,16 @@ fn real_model_lies_are_rejected_counted_and_never_raise_the_score() {
     if let Some(summary) = w.lines().find(|l| l.starts_with("the LLM marked ")) {
         assert!(summary.contains("accepted") && summary.contains("rejected and not counted ("), "{summary}");
     }
-    // The LLM's score comes only from accepted verdicts; a rejected one adds nothing: an item is
-    // covered by the LLM only when it holds a verified quote (checked above), so no covered item
-    // is without one.
-    for phase in card["phases"].as_array().unwrap() {
-        for item in phase["items"].as_array().unwrap() {
-            assert_eq!(item["covered"] == true, item["evidence"].is_string() || card["grader"] == "rubric");
+    // The LLM's score comes only from accepted verdicts, a rejected one adds nothing: every item
+    // the LLM grade covers holds a verified quote (checked in the test above), and every other
+    // item earns nothing.
+    if card["grader"] == "llm" {
+        for phase in card["phases"].as_array().unwrap() {
+            for item in phase["items"].as_array().unwrap() {
+                let covered = item["covered"] == true;
+                assert_eq!(covered, item["evidence"].is_string(), "{item}");
+                assert_eq!(item["credit"].as_f64().unwrap(), if covered { 1.0 } else { 0.0 }, "{item}");
+            }
         }
     }
 }
@@ -456,16 +467,18 @@ fn real_model_writes_the_interviewers_follow_up_and_a_bad_reply_falls_back_to_th
     if !enabled() {
         return;
     }
+    // After the shared grade, so the model is not busy with it: the interviewer waits a bounded
+    // time for its question. The first session also warms the server's prompt cache, so a busy
+    // machine still answers the second in time.
+    let _ = cold_grade();
     let proxy = Proxy::to(server().port);
-    // The interviewer waits a bounded time for the model; the first session also warms the
-    // server's prompt cache, so a busy machine still answers the second in time.
     let (mut question, mut probe) = piped_follow_up(&proxy.base());
     if question == probe {
         (question, probe) = piped_follow_up(&proxy.base());
     }
     let sent = proxy.sent();
     assert!(sent.contains("POST /v1/chat/completions"), "the interviewer asked the server");
-    assert_ne!(question, probe, "the follow-up came from the model");
+    assert_ne!(question, probe, "the follow-up came from the model; it said:\n{}", proxy.received());
     assert!(question.ends_with('?') && question.chars().count() <= 300, "{question}");
 
     // A real server that answers the wrong path: the rubric's probe.
