@@ -918,6 +918,27 @@ impl Analysis<'_> {
     }
 }
 
+/// True when `quote` is about `item` as this grader understands it: graded alone, as the only
+/// item of a one-item design, it earns some credit (one of the item's concepts, or for an
+/// estimate a figure in range). The LLM grader accepts a verdict's evidence only when this holds,
+/// so a generic sentence quoted for every item proves nothing.
+pub fn evidence_is_about(design: &Design, item: &Item, quote: &str) -> bool {
+    let mut rubric = Rubric { items: Vec::new(), ..design.rubric.clone() };
+    rubric.items.push(item.clone());
+    let one = Design { rubric, prompt: design.prompt.clone(), origin: design.origin.clone() };
+    let answers = Answers {
+        phases: vec![super::PhaseAnswer { phase: item.phase, text: quote.to_string() }],
+        whole: false,
+        hints_used: 0,
+    };
+    compiled(&one.rubric)
+        .grade(&one, &answers)
+        .phases
+        .iter()
+        .flat_map(|p| &p.items)
+        .any(|v| v.id == item.id && v.credit > 0.0)
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
@@ -1233,25 +1254,4 @@ mod tests {
             missing(&d, Phase::DeepDive, "Kafka, Redis, CDN").iter().map(|i| i.id.as_str()).collect();
         assert!(ids.contains(&"covered"), "a bare mention is still missing: {ids:?}");
     }
-}
-
-/// True when `quote` is about `item` as this grader understands it: graded alone, as the only
-/// item of a one-item design, it earns some credit (one of the item's concepts, or for an
-/// estimate a figure in range). The LLM grader accepts a verdict's evidence only when this holds,
-/// so a generic sentence quoted for every item proves nothing.
-pub fn evidence_is_about(design: &Design, item: &Item, quote: &str) -> bool {
-    let mut rubric = Rubric { items: Vec::new(), ..design.rubric.clone() };
-    rubric.items.push(item.clone());
-    let one = Design { rubric, prompt: design.prompt.clone(), origin: design.origin.clone() };
-    let answers = Answers {
-        phases: vec![super::PhaseAnswer { phase: item.phase, text: quote.to_string() }],
-        whole: false,
-        hints_used: 0,
-    };
-    compiled(&one.rubric)
-        .grade(&one, &answers)
-        .phases
-        .iter()
-        .flat_map(|p| &p.items)
-        .any(|v| v.id == item.id && v.credit > 0.0)
 }

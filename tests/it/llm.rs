@@ -437,7 +437,8 @@ async fn fabricated_evidence_is_rejected_and_listed_in_warnings() {
     let card = json_of(&out);
     // The bug: every claim invented gave "grader": "llm" with 0. No accepted verdict is no grade.
     assert_eq!(card["grader"], "rubric", "{card}");
-    let rubric = json_of(&home.cmd().args(["grade", "whatsapp"]).arg(&answer).arg("--json").output().unwrap());
+    let rubric =
+        json_of(&home.cmd().args(["grade", "whatsapp"]).arg(&answer).arg("--json").output().unwrap());
     assert_eq!(card["score"], rubric["score"]);
     let w = warnings(&card);
     let n = items_of(&card).len();
@@ -457,15 +458,19 @@ async fn one_generic_sentence_quoted_for_every_item_falls_back_instead_of_scorin
     let server = serve(|r: &Request| {
         let a = asked(r);
         let quote = a.answer.lines().next().unwrap_or_default().to_string();
-        let verdicts: Vec<Value> =
-            a.items.iter().map(|id| json!({"id": id, "covered": true, "evidence": quote, "comment": ""})).collect();
+        let verdicts: Vec<Value> = a
+            .items
+            .iter()
+            .map(|id| json!({"id": id, "covered": true, "evidence": quote, "comment": ""}))
+            .collect();
         openai_ok(&json!({"verdicts": verdicts, "feedback": ""}).to_string())
     })
     .await;
     let (home, answer) = setup("");
     let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
     let card = json_of(&out);
-    let rubric = json_of(&home.cmd().args(["grade", "whatsapp"]).arg(&answer).arg("--json").output().unwrap());
+    let rubric =
+        json_of(&home.cmd().args(["grade", "whatsapp"]).arg(&answer).arg("--json").output().unwrap());
     let w = warnings(&card);
     assert!(card["score"].as_f64().unwrap() <= rubric["score"].as_f64().unwrap() + 25.0, "{w}");
     assert!(w.contains("evidence not about the item"), "{w}");
@@ -477,7 +482,8 @@ async fn one_generic_sentence_quoted_for_every_item_falls_back_instead_of_scorin
 async fn two_hundred_thousand_unknown_verdicts_are_capped_and_reported() {
     // The bug: 200,000 unknown verdicts gave 0 with no warning.
     let server = serve(|_: &Request| {
-        let one = r#"{"id":"x","covered":true,"evidence":"Users send 1:1 and group chat messages","comment":""}"#;
+        let one =
+            r#"{"id":"x","covered":true,"evidence":"Users send 1:1 and group chat messages","comment":""}"#;
         let body = format!(r#"{{"verdicts":[{}],"feedback":""}}"#, vec![one; 200_000].join(","));
         openai_ok(&body)
     })
@@ -496,7 +502,10 @@ async fn unknown_ids_are_counted_in_the_warnings() {
     let server = serve(|r: &Request| {
         let mut v = honest(&asked(r));
         for n in 0..500 {
-            v["verdicts"].as_array_mut().unwrap().push(json!({"id": format!("bogus-{n}"), "covered": true, "evidence": "Users send"}));
+            v["verdicts"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"id": format!("bogus-{n}"), "covered": true, "evidence": "Users send"}));
         }
         openai_ok(&v.to_string())
     })
@@ -1158,7 +1167,8 @@ async fn a_redirect_is_never_followed_so_the_key_never_reaches_another_host() {
         let configured = MockServer::start().await;
         Mock::given(method("POST"))
             .respond_with(
-                ResponseTemplate::new(307).insert_header("location", format!("{}{path}", elsewhere.uri()).as_str()),
+                ResponseTemplate::new(307)
+                    .insert_header("location", format!("{}{path}", elsewhere.uri()).as_str()),
             )
             .mount(&configured)
             .await;
@@ -1196,7 +1206,10 @@ async fn llm_check_lists_models_times_one_request_and_never_shows_the_key() {
         })))
         .mount(&server)
         .await;
-    Mock::given(method("POST")).respond_with(|r: &Request| openai_ok(&honest(&asked(r)).to_string())).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(|r: &Request| openai_ok(&honest(&asked(r)).to_string()))
+        .mount(&server)
+        .await;
     let home = Home::new();
     let out = check_cmd(&home, "openai", &format!("{}/v1", server.uri()));
     let text = stdout(&out);
@@ -1232,8 +1245,24 @@ async fn llm_check_says_what_failed_and_what_to_do_in_one_line() {
 
     // 401, 404 model, wrong shape, timeout.
     let cases: Vec<(ResponseTemplate, &str)> = vec![
-        (openai_error(401, "Incorrect API key provided", "invalid_request_error", &json!("invalid_api_key")), "refused the key"),
-        (openai_error(404, "The model `m` does not exist", "invalid_request_error", &json!("model_not_found")), "check --model"),
+        (
+            openai_error(
+                401,
+                "Incorrect API key provided",
+                "invalid_request_error",
+                &json!("invalid_api_key"),
+            ),
+            "refused the key",
+        ),
+        (
+            openai_error(
+                404,
+                "The model `m` does not exist",
+                "invalid_request_error",
+                &json!("model_not_found"),
+            ),
+            "check --model",
+        ),
         (ResponseTemplate::new(200).set_body_string("<html>hello</html>"), "not the expected shape"),
         (openai_ok("{}").set_delay(Duration::from_secs(4)), "raise --timeout"),
     ];

@@ -53,6 +53,7 @@ fn venv_python() -> PathBuf {
 /// True when the real-server tests should run; prints the one skip line otherwise. Panics when
 /// they are required (`MOCKDESIGN_REAL_LLM` set) but the server is not installed.
 fn enabled() -> bool {
+    static SAID: Once = Once::new();
     if venv_python().is_file() {
         return true;
     }
@@ -61,7 +62,6 @@ fn enabled() -> bool {
         "MOCKDESIGN_REAL_LLM is set but {} is missing: run .ci/llm-server.sh first",
         venv_python().display()
     );
-    static SAID: Once = Once::new();
     SAID.call_once(|| {
         // Straight to the stream, past the test harness's capture: one line per run.
         let _ = writeln!(
@@ -317,7 +317,9 @@ fn real_server_grade_parses_every_phase_and_counts_only_verified_quotes() {
     let w = warnings(&card);
     // The server accepted every request and each phase's reply was read: no HTTP, protocol or
     // output failure anywhere, whatever the model said.
-    for bad in ["HTTP 4", "HTTP 5", "unexpected reply", "not a usable grade", "cannot connect", "no reply within"] {
+    for bad in
+        ["HTTP 4", "HTTP 5", "unexpected reply", "not a usable grade", "cannot connect", "no reply within"]
+    {
         assert!(!w.contains(bad), "{bad}: {w}");
     }
     let sent = cold.proxy.sent();
@@ -365,7 +367,8 @@ fn real_model_lies_are_rejected_counted_and_never_raise_the_score() {
             for item in phase["items"].as_array().unwrap() {
                 let covered = item["covered"] == true;
                 assert_eq!(covered, item["evidence"].is_string(), "{item}");
-                assert_eq!(item["credit"].as_f64().unwrap(), if covered { 1.0 } else { 0.0 }, "{item}");
+                let want = if covered { 1.0 } else { 0.0 };
+                assert!((item["credit"].as_f64().unwrap() - want).abs() < 1e-9, "{item}");
             }
         }
     }
@@ -379,7 +382,10 @@ fn real_server_gets_the_four_phases_at_once_within_the_timeout() {
     let cold = cold_grade();
     assert_eq!(cold.starts.len(), 4, "{}", stderr(&cold.out));
     let first_reply = cold.first_reply.expect("a reply");
-    assert!(cold.starts.iter().all(|s| *s < first_reply), "all four requests were in flight before the first reply");
+    assert!(
+        cold.starts.iter().all(|s| *s < first_reply),
+        "all four requests were in flight before the first reply"
+    );
     assert!(cold.elapsed < Duration::from_secs(TIMEOUT_SECS), "took {:?}", cold.elapsed);
 }
 
@@ -450,7 +456,9 @@ fn piped_follow_up(base: &str) -> (String, String) {
     let out = home
         .cmd()
         .args(["whatsapp", "--minutes", "45"])
-        .write_stdin("Users send chat messages to each other.\n/next\nWe keep the messages in a database.\n/next\n")
+        .write_stdin(
+            "Users send chat messages to each other.\n/next\nWe keep the messages in a database.\n/next\n",
+        )
         .timeout(Duration::from_secs(120))
         .output()
         .unwrap();

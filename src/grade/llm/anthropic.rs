@@ -158,7 +158,11 @@ mod tests {
         assert_eq!(r.body["temperature"], 0);
         assert_eq!(r.body["messages"][0]["role"], "user");
         assert_eq!(r.body["tool_choice"], serde_json::json!({"type": "tool", "name": TOOL}));
-        assert_eq!(r.body["tools"][0]["input_schema"]["properties"]["verdicts"]["items"]["properties"]["id"]["enum"][0], "t");
+        assert_eq!(
+            r.body["tools"][0]["input_schema"]["properties"]["verdicts"]["items"]["properties"]["id"]["enum"]
+                [0],
+            "t"
+        );
         let tool = r#"{"type":"message","content":[{"type":"tool_use","id":"toolu_1","name":"record_grade",
             "input":{"verdicts":[],"feedback":"f"}}],"stop_reason":"tool_use"}"#;
         assert_eq!(reply_text(tool).unwrap(), r#"{"feedback":"f","verdicts":[]}"#);

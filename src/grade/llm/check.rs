@@ -55,15 +55,18 @@ pub async fn check(settings: &LlmSettings) -> Report {
     let models = match backend.models_request() {
         None => None,
         Some(req) => Some(client.get(&req).await.and_then(|body| {
-            model_ids(&body).ok_or_else(|| Failure::Protocol("the model list is not {\"data\":[{\"id\"}]}".into()))
+            model_ids(&body)
+                .ok_or_else(|| Failure::Protocol("the model list is not {\"data\":[{\"id\"}]}".into()))
         })),
     };
     if let Some(Err(f @ (Failure::Connect(_) | Failure::Timeout(_) | Failure::Redirect { .. }))) = &models {
         let f = f.clone();
         return Report { models, request: Err(f) };
     }
+    #[allow(clippy::disallowed_methods, reason = "the network client times its own request for the check")]
     let started = Instant::now();
-    let request = tiny_request(&client, backend.as_ref(), settings).await.map(|mode| (started.elapsed(), mode));
+    let request =
+        tiny_request(&client, backend.as_ref(), settings).await.map(|mode| (started.elapsed(), mode));
     Report { models, request }
 }
 
@@ -116,7 +119,9 @@ pub fn advice(f: &Failure, settings: &LlmSettings) -> String {
         Failure::Http { status: 404, .. } => {
             "not found: check --model against the server's model list, and that an OpenAI-compatible base URL ends in /v1"
         }
-        Failure::Http { status: 429, .. } => "rate limited or out of quota: wait, or check the account's plan",
+        Failure::Http { status: 429, .. } => {
+            "rate limited or out of quota: wait, or check the account's plan"
+        }
         Failure::Http { status, .. } if *status >= 500 => "the server failed: check its log, then try again",
         Failure::Http { .. } => "the server rejected the request: check --backend, --model and --base-url",
         Failure::Timeout(_) => {
@@ -146,7 +151,10 @@ mod tests {
             model_ids(r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model"},{"id":"x"}]}"#),
             Some(vec!["gpt-4o-mini".to_string(), "x".to_string()])
         );
-        assert_eq!(model_ids(r#"{"models":[{"name":"llama3.1:8b"}]}"#), Some(vec!["llama3.1:8b".to_string()]));
+        assert_eq!(
+            model_ids(r#"{"models":[{"name":"llama3.1:8b"}]}"#),
+            Some(vec!["llama3.1:8b".to_string()])
+        );
         assert_eq!(model_ids("<html>"), None);
     }
 }

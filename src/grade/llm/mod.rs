@@ -209,7 +209,10 @@ impl fmt::Display for Failure {
                 if let Some(l) = location {
                     write!(f, " to {l}")?;
                 }
-                write!(f, ", not followed (API calls never follow redirects; set --base-url to the final address)")
+                write!(
+                    f,
+                    ", not followed (API calls never follow redirects; set --base-url to the final address)"
+                )
             }
             Failure::TooLarge(n) => write!(
                 f,

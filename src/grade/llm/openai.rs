@@ -48,9 +48,8 @@ impl OpenAi {
                     "json_schema": { "name": "mockdesign_grade", "strict": true, "schema": prompt::schema(job) }
                 });
             }
-            (OutputMode::Schema, None) => {}
             (OutputMode::JsonObject, _) => body["response_format"] = json!({ "type": "json_object" }),
-            (OutputMode::PromptOnly, _) => {}
+            (OutputMode::Schema | OutputMode::PromptOnly, _) => {}
         }
         let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
         if let Some(k) = &self.key {

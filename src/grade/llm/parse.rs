@@ -127,7 +127,11 @@ const MAX_FIELD: usize = 1000;
 
 /// `text` cut to `max` characters, with an ellipsis when cut.
 fn capped(text: String, max: usize) -> String {
-    if text.chars().count() <= max { text } else { format!("{}…", text.chars().take(max).collect::<String>()) }
+    if text.chars().count() <= max {
+        text
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
 }
 
 /// The model's reply as verdicts, or what is wrong with it (shown to the model in a repair request).
@@ -192,17 +196,17 @@ fn salvage(text: &str) -> Option<VerdictSet> {
 /// The verdicts with an id among `list`, read leniently.
 fn read_verdicts<'a>(list: impl Iterator<Item = &'a Value>) -> Vec<RawVerdict> {
     list.filter_map(|v| {
-            let id = match v.get("id")? {
-                Value::String(s) => s.trim().trim_start_matches('[').trim_end_matches(']').to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
-            Some(RawVerdict {
-                id,
-                covered: v.get("covered").and_then(as_bool).unwrap_or(false),
-                evidence: as_text(v.get("evidence")).map(|t| capped(t, MAX_FIELD)),
-                comment: as_text(v.get("comment")).map(|t| capped(t, MAX_FIELD)),
-            })
+        let id = match v.get("id")? {
+            Value::String(s) => s.trim().trim_start_matches('[').trim_end_matches(']').to_string(),
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        Some(RawVerdict {
+            id,
+            covered: v.get("covered").and_then(as_bool).unwrap_or(false),
+            evidence: as_text(v.get("evidence")).map(|t| capped(t, MAX_FIELD)),
+            comment: as_text(v.get("comment")).map(|t| capped(t, MAX_FIELD)),
+        })
     })
     .collect()
 }
@@ -317,7 +321,8 @@ mod tests {
         let cut = r#"{"verdicts":[{"id":"a","covered":true,"evidence":"we shard","comment":""},{"id":"b","covered":false,"evidence":"","comment":""}],"feedback":"The answer is a resp"#;
         let set = parse_verdicts(cut).unwrap();
         assert_eq!((set.verdicts.len(), set.cut_off), (2, true));
-        let mid = r#"{"verdicts":[{"id":"a","covered":true,"evidence":"we shard","comment":""},{"id":"b","cov"#;
+        let mid =
+            r#"{"verdicts":[{"id":"a","covered":true,"evidence":"we shard","comment":""},{"id":"b","cov"#;
         let set = parse_verdicts(mid).unwrap();
         assert_eq!((set.verdicts.len(), set.cut_off), (1, true));
         assert!(!parse_verdicts(REPLY).unwrap().cut_off);
