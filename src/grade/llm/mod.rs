@@ -497,6 +497,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_server_that_refused_the_schema_is_not_asked_for_it_again_in_this_process() {
+        let design = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let answers = Answers::from_markdown("# High-level design\nEach phone keeps a WebSocket open.\n");
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(|r: &wiremock::Request| {
+                let body: serde_json::Value = r.body_json().unwrap();
+                if body["response_format"]["type"] == "json_schema" {
+                    ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": {
+                        "message": "response_format json_schema is not supported", "type": "invalid_request_error"}}))
+                } else {
+                    ResponseTemplate::new(200).set_body_json(serde_json::json!({"choices": [{"index": 0,
+                        "message": {"role": "assistant", "content": "{\"verdicts\":[{\"id\":\"x\",\"covered\":false}]}"},
+                        "finish_reason": "stop"}]}))
+                }
+            })
+            .mount(&server)
+            .await;
+        let s = settings("openai", &format!("{}/v1", server.uri()));
+        let _ = grade(&s, &design, &answers, None, &|_, _| {}).await;
+        let first = server.received_requests().await.unwrap().len();
+        assert_eq!(first, 2, "the schema, refused, then JSON mode");
+        let _ = grade(&s, &design, &answers, None, &|_, _| {}).await;
+        let reqs = server.received_requests().await.unwrap();
+        assert_eq!(reqs.len(), first + 1, "straight to JSON mode the second time");
+        let last: serde_json::Value = reqs[first].body_json().unwrap();
+        assert_eq!(last["response_format"]["type"], "json_object");
+    }
+
+    #[tokio::test]
     async fn the_follow_up_comes_from_the_llm_else_from_the_rubric_probe() {
         let design = Catalog::builtin().find("whatsapp").unwrap().clone();
         let answer = "We store messages in a database.";
