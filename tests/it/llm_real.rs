@@ -470,15 +470,43 @@ fn piped_follow_up(base: &str) -> (String, String) {
     (f["question"].as_str().unwrap().to_string(), design.item(&item).unwrap().probe.clone())
 }
 
+/// The session's first answer.
+const FIRST_ANSWER: &str = "Users send chat messages to each other.";
+
+/// Send the interviewer's follow-up request for [`FIRST_ANSWER`] once and wait for it without a
+/// time limit, so the server's prompt cache holds the prompt: the session's interviewer waits a
+/// bounded time for its question, which a busy two-core machine may not meet with a cold cache.
+fn warm_the_follow_up_prompt(port: u16) {
+    use mockdesign::catalog::Phase;
+    let design = mockdesign::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
+    let missing = mockdesign::grade::missing_items(&design, Phase::Requirements, FIRST_ANSWER);
+    let (system, user) =
+        mockdesign::grade::llm::prompt::follow_up(&design, Phase::Requirements, FIRST_ANSWER, &missing);
+    let body = serde_json::json!({
+        "model": MODEL, "temperature": 0, "max_tokens": 80,
+        "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+    })
+    .to_string();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(TIMEOUT_SECS))).unwrap();
+    write!(
+        s,
+        "POST /v1/chat/completions HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    let _ = s.read_to_string(&mut reply);
+}
+
 #[test]
 fn real_model_writes_the_interviewers_follow_up_and_a_bad_reply_falls_back_to_the_probe() {
     if !enabled() {
         return;
     }
-    // After the shared grade, so the model is not busy with it: the interviewer waits a bounded
-    // time for its question. The first session also warms the server's prompt cache, so a busy
-    // machine still answers the second in time.
+    // After the shared grade, so the model is not busy with it, and with the prompt cached.
     let _ = cold_grade();
+    warm_the_follow_up_prompt(server().port);
     let proxy = Proxy::to(server().port);
     let (mut question, mut probe) = piped_follow_up(&proxy.base());
     if question == probe {
