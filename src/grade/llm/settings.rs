@@ -245,10 +245,7 @@ impl LlmSettings {
     }
     /// True when the base URL points at this machine (no proxy is used for it).
     pub fn is_loopback(&self) -> bool {
-        let host = self.base_url.host_str().unwrap_or_default();
-        let host = host.trim_start_matches('[').trim_end_matches(']');
-        host.eq_ignore_ascii_case("localhost")
-            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        is_loopback(&self.base_url)
     }
 }
 
@@ -327,12 +324,16 @@ impl Layered {
 /// fourth phase only after the other three.
 pub const LOCAL_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// True when `url` points at this machine.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// `timeout`, raised to [`LOCAL_TIMEOUT`] when nobody set it and `base` is on this machine.
 fn local_timeout(timeout: Duration, set: &Sourced<f64>, base: &Url) -> Duration {
-    let host = base.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
-    let local = host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    if local && set.source == Source::Default { timeout.max(LOCAL_TIMEOUT) } else { timeout }
+    if is_loopback(base) && set.source == Source::Default { timeout.max(LOCAL_TIMEOUT) } else { timeout }
 }
 
 /// The key for `backend` at `base`: the variable `api_key_env` names; else the provider's own

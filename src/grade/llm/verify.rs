@@ -222,11 +222,10 @@ fn judge<'d>(
     item: &'d Item,
     set: Option<&VerdictSet>,
     answer: &str,
+    answer_lines: &str,
     per_sentence: &mut HashMap<usize, usize>,
     tally: &mut Tally,
 ) -> Judged<'d> {
-    // Folded line by line, so a line break still ends a sentence for the per-sentence count.
-    let answer_lines = answer.lines().map(fold).collect::<Vec<_>>().join("\n");
     let verdict = set
         .and_then(|s| s.verdicts.iter().find(|v| v.id == item.id && v.covered))
         .or_else(|| set.and_then(|s| s.verdicts.iter().find(|v| v.id == item.id)));
@@ -237,7 +236,7 @@ fn judge<'d>(
             if !evidence_is_about(design, item, &quote) {
                 return Err(Rejection::NotAboutItem);
             }
-            let used = per_sentence.entry(sentence_of(&answer_lines, &quote)).or_default();
+            let used = per_sentence.entry(sentence_of(answer_lines, &quote)).or_default();
             if *used >= MAX_ITEMS_PER_SENTENCE {
                 return Err(Rejection::SentenceOverused);
             }
@@ -294,9 +293,11 @@ pub fn scorecard(design: &Design, answers: &Answers, graded: &[(Phase, VerdictSe
                 tally.cut_off.push(phase);
             }
         }
+        // Folded line by line, so a line break still ends a sentence for the per-sentence count.
+        let answer_lines = answer.lines().map(fold).collect::<Vec<_>>().join("\n");
         let mut per_sentence = HashMap::new();
         for item in design.items(phase) {
-            judged.push(judge(design, item, set, answer, &mut per_sentence, &mut tally));
+            judged.push(judge(design, item, set, answer, &answer_lines, &mut per_sentence, &mut tally));
         }
     }
     // The same arithmetic, bands and "work on next" as the rubric grader: only the judge differs.
