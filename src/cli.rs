@@ -241,6 +241,11 @@ pub enum Command {
         #[arg(long)]
         show: bool,
     },
+    /// The LLM grader's backend: `mockdesign llm check` tests that it is reachable and usable.
+    Llm {
+        #[command(subcommand)]
+        action: LlmAction,
+    },
     /// Print shell completions (they complete design ids and session ids too).
     Completions {
         #[arg(value_enum)]
@@ -260,4 +265,14 @@ fn parse_minutes(text: &str) -> Result<f64, String> {
     text.trim().parse::<f64>().map_err(|_| {
         format!("'{text}' is not a number of minutes — give a positive number up to 600, e.g. 30 or 0.5")
     })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LlmAction {
+    /// Is the configured LLM backend reachable and usable? Lists its models, sends one tiny
+    /// grading request and times it; never shows the key.
+    Check {
+        #[command(flatten)]
+        llm: LlmArgs,
+    },
 }

@@ -47,7 +47,7 @@ pub const TEMPLATE: &str = r#"# mockdesign configuration. Every setting is optio
 
 # Seconds to wait for one reply (generous: a local model may still be loading), and to connect.
 # Env MOCKDESIGN_TIMEOUT; flag --timeout.
-# timeout_secs = 120.0
+# timeout_secs = 120.0                      # unset: 120, or 300 for a server on this machine
 # connect_timeout_secs = 10.0
 
 # Retries after a failed attempt (connection errors, 429, 5xx, 529), waiting backoff_secs, doubling

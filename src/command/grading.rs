@@ -96,7 +96,7 @@ fn spinner(settings: &LlmSettings) -> Option<indicatif::ProgressBar> {
     }
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}").ok()?);
-    bar.set_message(format!("grading with {}", settings.describe()));
+    bar.set_message(format!("grading with {}{}", settings.describe(), patience(settings)));
     bar.enable_steady_tick(Duration::from_millis(100));
     Some(bar)
 }
@@ -123,13 +123,18 @@ async fn any_signal() {
     }
 }
 
+/// What to expect of a model on this machine, for the spinner.
+fn patience(settings: &LlmSettings) -> &'static str {
+    if settings.is_loopback() { " (a local model on a CPU can take a minute or two)" } else { "" }
+}
+
 fn grade_llm(ctx: &Ctx, settings: &LlmSettings, design: &Design, answers: &Answers) -> Result<Scorecard> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let bar = spinner(settings);
     let what = settings.describe();
     let progress = |done: usize, total: usize| {
         if let Some(b) = &bar {
-            b.set_message(format!("grading with {what}: {done}/{total} phases"));
+            b.set_message(format!("grading with {what}: {done}/{total} phases{}", patience(settings)));
         }
     };
     let cache = settings.cache.then(|| ctx.paths.cache());

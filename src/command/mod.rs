@@ -9,6 +9,7 @@ mod grade;
 pub(crate) mod grading;
 mod history;
 mod list;
+mod llm;
 mod resume;
 mod review;
 mod rubric;
@@ -126,6 +127,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Study { design, phase, yes }) => study::run(&ctx, &design, phase, yes),
         Some(Command::Validate { paths }) => validate::run(&ctx, &paths),
         Some(Command::Config { init, show }) => config::run(&ctx, init, show),
+        Some(Command::Llm { action: crate::cli::LlmAction::Check { llm } }) => llm::check(&ctx, &llm),
         Some(Command::Completions { .. }) => unreachable!("handled above"),
     }
 }

@@ -121,15 +121,46 @@ fn asked(req: &Request) -> Asked {
     Asked { items, answer: lines[start + 1..end].join("\n"), repair }
 }
 
-/// Every item covered, quoting the answer's first line (all caps, to test case folding).
+/// A truthful fake model: an item is covered when a line of the answer is about it (as the rubric
+/// grader reads it), quoting that line in capitals (to test case folding); one line is quoted for
+/// at most three items.
 fn honest(a: &Asked) -> Value {
-    let quote = a.answer.lines().next().unwrap_or_default().to_uppercase();
+    let design = mockdesign::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
+    let mut used: Vec<(String, usize)> = Vec::new();
     let verdicts: Vec<Value> = a
         .items
         .iter()
-        .map(|id| json!({"id": id, "covered": true, "evidence": quote, "comment": "shown"}))
+        .map(|id| {
+            let line = design.item(id).and_then(|item| {
+                a.answer.lines().map(str::trim).find(|l| {
+                    !l.is_empty()
+                        && used.iter().find(|(u, _)| u == l).is_none_or(|(_, n)| *n < 3)
+                        && mockdesign::grade::rubric::evidence_is_about(&design, item, l)
+                })
+            });
+            match line {
+                Some(l) => {
+                    match used.iter_mut().find(|(u, _)| u == l) {
+                        Some((_, n)) => *n += 1,
+                        None => used.push((l.to_string(), 1)),
+                    }
+                    json!({"id": id, "covered": true, "evidence": l.to_uppercase(), "comment": "shown"})
+                }
+                None => json!({"id": id, "covered": false, "evidence": "", "comment": "missing"}),
+            }
+        })
         .collect();
     json!({"verdicts": verdicts, "feedback": "Solid."})
+}
+
+/// The grade counted every verdict the honest fake gave: some items covered, none rejected.
+fn assert_honest_grade(card: &Value) {
+    assert_eq!(card["grader"], "llm", "{}", warnings(card));
+    assert!(items_of(card).iter().any(|i| i["covered"] == true), "{card}");
+    assert!(!warnings(card).contains("not counted"), "{}", warnings(card));
+    for item in items_of(card).iter().filter(|i| i["covered"] == true) {
+        assert!(ANSWER.to_lowercase().contains(&item["evidence"].as_str().unwrap().to_lowercase()));
+    }
 }
 
 fn openai_ok(content: &str) -> ResponseTemplate {
@@ -197,13 +228,8 @@ async fn openai_backend_sends_chat_completions_and_counts_quoted_evidence() {
     let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let card = json_of(&out);
-    assert_eq!(card["grader"], "llm");
+    assert_honest_grade(&card);
     assert_eq!(card["model"], "m");
-    assert!((card["score"].as_f64().unwrap() - 100.0).abs() < 1e-9, "{card}");
-    for item in items_of(&card) {
-        assert_eq!(item["covered"], true);
-        assert!(ANSWER.to_lowercase().contains(&item["evidence"].as_str().unwrap().to_lowercase()));
-    }
 
     let reqs = requests(&server).await;
     assert_eq!(reqs.len(), 4, "one request per phase");
@@ -219,6 +245,20 @@ async fn openai_backend_sends_chat_completions_and_counts_quoted_evidence() {
         assert_eq!(body["response_format"]["type"], "json_schema");
         assert_eq!(body["response_format"]["json_schema"]["strict"], true);
         let a = asked(r);
+        let schema = &body["response_format"]["json_schema"]["schema"];
+        let ids: Vec<&str> = schema["properties"]["verdicts"]["items"]["properties"]["id"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(ids, a.items, "the schema allows exactly the phase's item ids");
+        assert_eq!(schema["properties"]["verdicts"]["maxItems"], a.items.len());
+        let raw = String::from_utf8_lossy(&r.body);
+        assert!(
+            raw.find("\"verdicts\":{").unwrap() < raw.find("\"feedback\":{").unwrap(),
+            "verdicts come before feedback in the schema, for grammar-constrained servers"
+        );
         assert!(!a.items.is_empty());
         assert!(ANSWER.contains(a.answer.trim()));
         assert!(!String::from_utf8_lossy(&r.body).contains(KEY), "no key in the body");
@@ -228,13 +268,21 @@ async fn openai_backend_sends_chat_completions_and_counts_quoted_evidence() {
 
 #[tokio::test]
 async fn anthropic_backend_sends_messages_with_its_headers() {
-    let server = serve(|r: &Request| anthropic_ok(&honest(&asked(r)).to_string())).await;
+    // Anthropic answers a forced tool call with a tool_use block whose input is the grade.
+    let server = serve(|r: &Request| {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "id": "msg_01", "type": "message", "role": "assistant", "model": "m",
+            "content": [{"type": "tool_use", "id": "toolu_01", "name": "record_grade", "input": honest(&asked(r))}],
+            "stop_reason": "tool_use", "stop_sequence": null,
+            "usage": {"input_tokens": 2095, "output_tokens": 503}
+        }))
+    })
+    .await;
     let (home, answer) = setup("");
     let out = grade_cmd(&home, &answer, "anthropic", &server.uri()).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let card = json_of(&out);
-    assert_eq!(card["grader"], "llm");
-    assert!((card["score"].as_f64().unwrap() - 100.0).abs() < 1e-9);
+    assert_honest_grade(&card);
     let reqs = requests(&server).await;
     assert_eq!(reqs.len(), 4);
     for r in &reqs {
@@ -248,6 +296,9 @@ async fn anthropic_backend_sends_messages_with_its_headers() {
         assert!(body["max_tokens"].as_u64().unwrap() > 0);
         assert!(body["system"].as_str().unwrap().contains("untrusted"));
         assert_eq!(body["messages"][0]["role"], "user");
+        assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "record_grade"}));
+        assert_eq!(body["tools"][0]["name"], "record_grade");
+        assert_eq!(body["tools"][0]["input_schema"]["required"], json!(["verdicts", "feedback"]));
     }
     assert_no_key(&home, &out);
 }
@@ -384,12 +435,109 @@ async fn fabricated_evidence_is_rejected_and_listed_in_warnings() {
     let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
     assert!(out.status.success());
     let card = json_of(&out);
-    assert_eq!(card["grader"], "llm");
-    assert!(card["score"].as_f64().unwrap().abs() < 1e-9, "nothing shown, nothing earned: {card}");
-    assert!(items_of(&card).iter().all(|i| i["covered"] == false));
+    // The bug: every claim invented gave "grader": "llm" with 0. No accepted verdict is no grade.
+    assert_eq!(card["grader"], "rubric", "{card}");
+    let rubric =
+        json_of(&home.cmd().args(["grade", "whatsapp"]).arg(&answer).arg("--json").output().unwrap());
+    assert_eq!(card["score"], rubric["score"]);
     let w = warnings(&card);
-    assert!(w.contains("is not in the answer"), "{w}");
-    assert_eq!(w.lines().count(), items_of(&card).len(), "one warning per rejected verdict");
+    let n = items_of(&card).len();
+    assert!(w.contains("gave no valid grade (none of the"), "{w}");
+    assert!(
+        w.contains(&format!("the LLM marked {n} items covered; 0 accepted, {n} rejected and not counted ({n} evidence not in the answer)")),
+        "{w}"
+    );
+    assert!(w.contains("[req-"), "the first rejections are itemised: {w}");
+    assert!(w.lines().count() < 15, "counted, not one line per verdict: {w}");
+}
+
+#[tokio::test]
+async fn one_generic_sentence_quoted_for_every_item_falls_back_instead_of_scoring_100() {
+    // The bug: quoting one generic sentence of the answer for every item scored 100 against a
+    // rubric grade of 22.8.
+    let server = serve(|r: &Request| {
+        let a = asked(r);
+        let quote = a.answer.lines().next().unwrap_or_default().to_string();
+        let verdicts: Vec<Value> = a
+            .items
+            .iter()
+            .map(|id| json!({"id": id, "covered": true, "evidence": quote, "comment": ""}))
+            .collect();
+        openai_ok(&json!({"verdicts": verdicts, "feedback": ""}).to_string())
+    })
+    .await;
+    let (home, answer) = setup("");
+    let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
+    let card = json_of(&out);
+    let rubric =
+        json_of(&home.cmd().args(["grade", "whatsapp"]).arg(&answer).arg("--json").output().unwrap());
+    let w = warnings(&card);
+    assert!(card["score"].as_f64().unwrap() <= rubric["score"].as_f64().unwrap() + 25.0, "{w}");
+    assert!(w.contains("evidence not about the item"), "{w}");
+    let covered = items_of(&card).iter().filter(|i| i["covered"] == true).count();
+    assert!(covered <= 4 * 3, "one sentence per phase, three items at most each: {covered}");
+}
+
+#[tokio::test]
+async fn two_hundred_thousand_unknown_verdicts_are_capped_and_reported() {
+    // The bug: 200,000 unknown verdicts gave 0 with no warning.
+    let server = serve(|_: &Request| {
+        let one =
+            r#"{"id":"x","covered":true,"evidence":"Users send 1:1 and group chat messages","comment":""}"#;
+        let body = format!(r#"{{"verdicts":[{}],"feedback":""}}"#, vec![one; 200_000].join(","));
+        openai_ok(&body)
+    })
+    .await;
+    let (home, answer) = setup("");
+    let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
+    assert!(out.status.success());
+    let card = json_of(&out);
+    assert_eq!(card["grader"], "rubric");
+    let w = warnings(&card);
+    assert!(w.contains("the reply is larger than 2 MiB"), "{w}");
+}
+
+#[tokio::test]
+async fn unknown_ids_are_counted_in_the_warnings() {
+    let server = serve(|r: &Request| {
+        let mut v = honest(&asked(r));
+        for n in 0..500 {
+            v["verdicts"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"id": format!("bogus-{n}"), "covered": true, "evidence": "Users send"}));
+        }
+        openai_ok(&v.to_string())
+    })
+    .await;
+    let (home, answer) = setup("");
+    let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
+    let card = json_of(&out);
+    assert_eq!(card["grader"], "llm");
+    let w = warnings(&card);
+    assert!(w.contains("LLM verdicts with unknown item ids ignored"), "{w}");
+    assert!(w.contains("LLM verdicts beyond the cap of 200 per phase ignored"), "{w}");
+}
+
+#[tokio::test]
+async fn a_reply_cut_off_by_the_token_budget_keeps_its_complete_verdicts() {
+    let server = serve(|r: &Request| {
+        // The budget ends inside the feedback, after every verdict was written.
+        let verdicts = honest(&asked(r))["verdicts"].to_string();
+        let mut reply = openai_ok("");
+        reply = reply.set_body_json(json!({
+            "choices": [{"index": 0, "finish_reason": "length", "message": {"role": "assistant",
+                "content": format!("{{\"verdicts\":{verdicts},\"feedback\":\"The candidate's answer is a resp")}}]
+        }));
+        reply
+    })
+    .await;
+    let (home, answer) = setup("");
+    let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
+    let card = json_of(&out);
+    assert_eq!(card["grader"], "llm", "{}", warnings(&card));
+    assert!(warnings(&card).contains("reply was cut off"), "{}", warnings(&card));
+    assert_eq!(requests(&server).await.len(), 4, "no repair for a salvaged reply");
 }
 
 #[tokio::test]
@@ -415,8 +563,9 @@ async fn fenced_and_chatty_json_is_read_and_unknown_ids_are_ignored() {
     let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
     let card = json_of(&out);
     assert_eq!(card["grader"], "llm", "{}", warnings(&card));
-    assert!((card["score"].as_f64().unwrap() - 100.0).abs() < 1e-9);
-    assert!(!stdout(&out).contains("made-up-item"));
+    assert!(items_of(&card).iter().any(|i| i["covered"] == true));
+    assert!(warnings(&card).contains("4 LLM verdicts with unknown item ids ignored"), "{}", warnings(&card));
+    assert!(!stdout(&out).contains("\"made-up-item\""));
     assert_eq!(requests(&server).await.len(), 4, "no repair needed");
 }
 
@@ -490,9 +639,11 @@ async fn prompt_injection_in_the_answer_earns_nothing_it_did_not_show() {
     let out = grade_cmd(&home, &answer, "openai", &format!("{}/v1", server.uri())).output().unwrap();
     assert!(out.status.success());
     let card = json_of(&out);
-    assert_eq!(card["grader"], "llm");
+    // Nothing it claimed held up: no grade from it at all, the rubric grade (which is 0).
+    assert_eq!(card["grader"], "rubric");
     assert!(card["score"].as_f64().unwrap().abs() < 1e-9, "{card}");
     assert!(items_of(&card).iter().all(|i| i["covered"] == false));
+    assert!(warnings(&card).contains("evidence is an instruction to the grader"), "{}", warnings(&card));
     // The answer reached the model fenced, after the instruction never to follow it.
     for r in requests(&server).await {
         let body: Value = r.body_json().unwrap();
@@ -1003,4 +1154,132 @@ async fn ctrl_c_while_the_llm_interviewer_writes_saves_at_once() {
     let t = home.latest_transcript();
     assert_eq!(t["status"], "quit");
     assert_eq!(t["phases"][0]["answer"], "Users chat 1:1 and in groups.");
+}
+
+// ---- redirects ---------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_redirect_is_never_followed_so_the_key_never_reaches_another_host() {
+    // The bug: Anthropic's x-api-key arrived at the redirect target; with OpenAI the grade came
+    // from a host nobody configured.
+    let elsewhere = serve(|r: &Request| openai_ok(&honest(&asked(r)).to_string())).await;
+    for (backend, path) in [("anthropic", "/v1/messages"), ("openai", "/v1/chat/completions")] {
+        let configured = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(307)
+                    .insert_header("location", format!("{}{path}", elsewhere.uri()).as_str()),
+            )
+            .mount(&configured)
+            .await;
+        let (home, answer) = setup("");
+        let base = if backend == "openai" { format!("{}/v1", configured.uri()) } else { configured.uri() };
+        let out = grade_cmd(&home, &answer, backend, &base).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let card = json_of(&out);
+        assert_eq!(card["grader"], "rubric", "{backend}");
+        let w = warnings(&card);
+        assert!(w.contains("HTTP 307 redirect to http://"), "{w}");
+        assert!(w.contains("not followed (API calls never follow redirects"), "{w}");
+        assert_eq!(requests(&configured).await.len(), 4, "{backend}: one try per phase, no retries");
+        assert_no_key(&home, &out);
+    }
+    assert!(requests(&elsewhere).await.is_empty(), "nothing, and so no key, reached the redirect target");
+}
+
+// ---- llm check ---------------------------------------------------------------------------------
+
+fn check_cmd(home: &Home, backend: &str, base: &str) -> std::process::Output {
+    home.cmd()
+        .args(["llm", "check", "--backend", backend, "--base-url", base, "--model", "m", "--timeout", "2"])
+        .env("MOCKDESIGN_API_KEY", KEY)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn llm_check_lists_models_times_one_request_and_never_shows_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "list", "data": [{"id": "m", "object": "model"}, {"id": "other", "object": "model"}]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(|r: &Request| openai_ok(&honest(&asked(r)).to_string()))
+        .mount(&server)
+        .await;
+    let home = Home::new();
+    let out = check_cmd(&home, "openai", &format!("{}/v1", server.uri()));
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    assert!(text.contains("backend   openai\n"), "{text}");
+    assert!(text.contains("model     m\n"), "{text}");
+    assert!(text.contains("key       set (from MOCKDESIGN_API_KEY)\n"), "{text}");
+    assert!(text.contains("models    m, other\n"), "{text}");
+    assert!(text.contains("request   ok in "), "{text}");
+    assert!(text.contains("structured output with a JSON schema"), "{text}");
+    assert_no_key(&home, &out);
+    let reqs = requests(&server).await;
+    assert_eq!(reqs[0].url.path(), "/v1/models");
+    assert_eq!(reqs[0].headers.get("authorization").unwrap(), &format!("Bearer {KEY}"));
+}
+
+/// `llm check`'s one error line.
+fn check_error(out: &std::process::Output) -> String {
+    let err = stderr(out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("mockdesign: error: ")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    lines[0].to_string()
+}
+
+#[tokio::test]
+async fn llm_check_says_what_failed_and_what_to_do_in_one_line() {
+    let home = Home::new();
+    // Connection refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let line = check_error(&check_cmd(&home, "openai", &format!("http://127.0.0.1:{port}/v1")));
+    assert!(line.contains("Connection refused") && line.contains("start the server"), "{line}");
+
+    // 401, 404 model, wrong shape, timeout.
+    let cases: Vec<(ResponseTemplate, &str)> = vec![
+        (
+            openai_error(
+                401,
+                "Incorrect API key provided",
+                "invalid_request_error",
+                &json!("invalid_api_key"),
+            ),
+            "refused the key",
+        ),
+        (
+            openai_error(
+                404,
+                "The model `m` does not exist",
+                "invalid_request_error",
+                &json!("model_not_found"),
+            ),
+            "check --model",
+        ),
+        (ResponseTemplate::new(200).set_body_string("<html>hello</html>"), "not the expected shape"),
+        (openai_ok("{}").set_delay(Duration::from_secs(4)), "raise --timeout"),
+    ];
+    for (reply, says) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+        Mock::given(method("POST")).respond_with(reply).mount(&server).await;
+        let out = check_cmd(&home, "openai", &format!("{}/v1", server.uri()));
+        let line = check_error(&out);
+        assert!(line.contains(says), "{says}: {line}");
+        assert!(stdout(&out).contains("models    no list (HTTP 404"), "{}", stdout(&out));
+        assert_no_key(&home, &out);
+    }
+
+    // TLS: an https URL to a plain-http server.
+    let server = MockServer::start().await;
+    let tls = server.uri().replace("http://", "https://");
+    let line = check_error(&check_cmd(&home, "openai", &format!("{tls}/v1")));
+    assert!(line.contains("TLS failed"), "{line}");
 }

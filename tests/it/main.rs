@@ -15,6 +15,7 @@ mod faults;
 mod grade;
 mod interview;
 mod llm;
+mod llm_real;
 mod progress;
 mod session;
 mod study;

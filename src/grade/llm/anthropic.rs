@@ -1,6 +1,8 @@
 //! Anthropic's Messages API: `POST {base}/v1/messages` with `x-api-key`, `anthropic-version:
-//! 2023-06-01`, `max_tokens`, a top-level `system` prompt and `temperature: 0`. Pure: builds and
-//! parses.
+//! 2023-06-01`, `max_tokens`, a top-level `system` prompt and `temperature: 0`. A grading request
+//! forces a tool call (`tool_choice: {"type":"tool","name":"record_grade"}`) whose `input_schema`
+//! is the verdict shape, so the grade comes back as the tool's input; text blocks are still read
+//! for servers that ignore tools. Pure: builds and parses.
 
 use serde_json::{Value, json};
 
@@ -8,6 +10,9 @@ use super::settings::{ApiKey, LlmSettings};
 use super::{Backend, Failure, HttpRequest, OutputMode, PhaseJob, Repair, parse, prompt};
 
 pub const VERSION: &str = "2023-06-01";
+
+/// The tool the model is made to call with its grade.
+pub const TOOL: &str = "record_grade";
 
 pub struct Anthropic {
     url: String,
@@ -26,14 +31,22 @@ impl Anthropic {
         }
     }
 
-    fn request(&self, system: &str, messages: Vec<Value>) -> HttpRequest {
-        let body = json!({
+    fn request(&self, system: &str, messages: Vec<Value>, job: Option<&PhaseJob>) -> HttpRequest {
+        let mut body = json!({
             "model": self.model,
             "max_tokens": self.max_tokens,
             "temperature": 0,
             "system": system,
             "messages": Value::Array(messages),
         });
+        if let Some(job) = job {
+            body["tools"] = json!([{
+                "name": TOOL,
+                "description": "Record the grade of this phase: one verdict per rubric item, evidence quoted exactly from the answer.",
+                "input_schema": prompt::schema(job),
+            }]);
+            body["tool_choice"] = json!({"type": "tool", "name": TOOL});
+        }
         let mut headers = vec![
             ("content-type".to_string(), "application/json".to_string()),
             ("anthropic-version".to_string(), VERSION.to_string()),
@@ -56,19 +69,26 @@ impl Backend for Anthropic {
             messages.push(json!({"role": "assistant", "content": prompt::previous_reply(r.previous)}));
             messages.push(json!({"role": "user", "content": prompt::repair_message(r.problem)}));
         }
-        self.request(prompt::SYSTEM, messages)
+        self.request(prompt::SYSTEM, messages, Some(job))
     }
 
     fn text_request(&self, system: &str, user: &str) -> Option<HttpRequest> {
-        Some(self.request(system, vec![json!({"role": "user", "content": user})]))
+        Some(self.request(system, vec![json!({"role": "user", "content": user})], None))
     }
 
     fn reply_text(&self, body: &str) -> Result<String, Failure> {
         reply_text(body)
     }
+
+    fn models_request(&self) -> Option<HttpRequest> {
+        let mut r = self.request("", Vec::new(), None);
+        r.url = format!("{}/models", self.url.trim_end_matches("/messages"));
+        r.body = Value::Null;
+        Some(r)
+    }
 }
 
-/// The text blocks of a message object. `{"type":"error",…}` is a failure whatever the status;
+/// The forced tool call's input as JSON text, else the text blocks of a message object. `{"type":"error",…}` is a failure whatever the status;
 /// `stop_reason: "refusal"` is a refusal; other stop reasons are left to the output check.
 pub fn reply_text(body: &str) -> Result<String, Failure> {
     let v: Value = serde_json::from_str(body).map_err(|_| {
@@ -81,6 +101,13 @@ pub fn reply_text(body: &str) -> Result<String, Failure> {
         .get("content")
         .and_then(Value::as_array)
         .ok_or_else(|| Failure::Protocol("the message has no content".into()))?;
+    if let Some(input) = blocks
+        .iter()
+        .find(|b| b.get("type").and_then(Value::as_str) == Some("tool_use"))
+        .and_then(|b| b.get("input"))
+    {
+        return Ok(input.to_string());
+    }
     let text: String = blocks
         .iter()
         .filter(|b| b.get("type").and_then(Value::as_str).is_none_or(|t| t == "text"))
@@ -130,6 +157,15 @@ mod tests {
         assert_eq!(r.body["max_tokens"], 4096);
         assert_eq!(r.body["temperature"], 0);
         assert_eq!(r.body["messages"][0]["role"], "user");
+        assert_eq!(r.body["tool_choice"], serde_json::json!({"type": "tool", "name": TOOL}));
+        assert_eq!(
+            r.body["tools"][0]["input_schema"]["properties"]["verdicts"]["items"]["properties"]["id"]["enum"]
+                [0],
+            "t"
+        );
+        let tool = r#"{"type":"message","content":[{"type":"tool_use","id":"toolu_1","name":"record_grade",
+            "input":{"verdicts":[],"feedback":"f"}}],"stop_reason":"tool_use"}"#;
+        assert_eq!(reply_text(tool).unwrap(), r#"{"feedback":"f","verdicts":[]}"#);
 
         let ok = r#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-x",
             "content":[{"type":"text","text":"{\"verdicts\""},{"type":"text","text":":[]}"}],

@@ -104,6 +104,8 @@ mod tests {
                 comment: None,
             }],
             feedback: None,
+            dropped: 0,
+            cut_off: false,
         };
         assert!(cache.get("k").is_none());
         cache.put("k", "openai", Some("m"), &set);

@@ -13,6 +13,7 @@
 
 mod anthropic;
 mod cache;
+pub mod check;
 mod client;
 mod http;
 mod openai;
@@ -84,6 +85,52 @@ impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
+
+    /// The body as sent. Object keys keep serde_json's order, except a JSON schema's
+    /// `properties`, which follow its `required` list: servers that enforce a schema with a
+    /// grammar (llama.cpp, vLLM, Ollama) make the model write properties in the order given, and
+    /// verdicts must come before free-text feedback (a small model can ramble in feedback until
+    /// its token budget ends; the verdicts are then already written).
+    pub fn body_text(&self) -> String {
+        let mut out = String::new();
+        write_ordered(&self.body, None, &mut out);
+        out
+    }
+}
+
+fn write_ordered(v: &Value, order: Option<&[Value]>, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            if let Some(order) = order {
+                let rank = |k: &str| order.iter().position(|o| o.as_str() == Some(k)).unwrap_or(usize::MAX);
+                keys.sort_by_key(|k| rank(k));
+            }
+            let required = map.get("required").and_then(Value::as_array).map(Vec::as_slice);
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                let inner = if k == "properties" { required } else { None };
+                write_ordered(&map[k.as_str()], inner, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_ordered(item, None, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 fn is_credential(name: &str) -> bool {
@@ -128,6 +175,11 @@ pub enum Failure {
     Http { status: u16, message: String, code: Option<String>, kind: Option<String> },
     /// The server could not be reached (refused, DNS, TLS, reset).
     Connect(String),
+    /// The server answered with a redirect (3xx), which is never followed: a key must not go
+    /// to a host nobody configured.
+    Redirect { status: u16, location: Option<String> },
+    /// The reply is larger than [`client::MAX_REPLY_BYTES`]; it was not read.
+    TooLarge(u64),
     /// No complete reply within the request timeout.
     Timeout(Duration),
     /// The model declined to answer.
@@ -152,6 +204,21 @@ impl fmt::Display for Failure {
                 Ok(())
             }
             Failure::Connect(m) => write!(f, "cannot connect: {m}"),
+            Failure::Redirect { status, location } => {
+                write!(f, "HTTP {status} redirect")?;
+                if let Some(l) = location {
+                    write!(f, " to {l}")?;
+                }
+                write!(
+                    f,
+                    ", not followed (API calls never follow redirects; set --base-url to the final address)"
+                )
+            }
+            Failure::TooLarge(n) => write!(
+                f,
+                "the reply is larger than {} MiB ({n} bytes read), so it was not used",
+                client::MAX_REPLY_BYTES / (1024 * 1024)
+            ),
             Failure::Timeout(d) => {
                 write!(f, "no reply within {} s (raise it with --timeout)", d.as_secs_f64())
             }
@@ -177,6 +244,10 @@ pub trait Backend: Send + Sync {
     fn text_request(&self, system: &str, user: &str) -> Option<HttpRequest>;
     /// The model's text from a 2xx reply body, or why there is none.
     fn reply_text(&self, body: &str) -> Result<String, Failure>;
+    /// The request listing the server's models (`GET`, no body), if the backend has one.
+    fn models_request(&self) -> Option<HttpRequest> {
+        None
+    }
     /// After `failure` in `mode`, a weaker output mode to try, if any.
     fn next_mode(&self, mode: OutputMode, failure: &Failure) -> Option<OutputMode> {
         let _ = (mode, failure);
@@ -263,10 +334,48 @@ pub async fn grade(
             )],
         });
     }
-    let mut card = verify::scorecard(design, answers, &graded);
-    card.model.clone_from(&settings.model);
+    let checked = verify::scorecard(design, answers, &graded);
+    let mut card = checked.card;
     card.warnings = card.warnings.into_iter().map(redact).collect();
+    if checked.accepted == 0 {
+        // Nothing the model said held up: that is no grade, not a grade of 0.
+        let why = if checked.claimed == 0 {
+            "it marked no item covered".to_string()
+        } else {
+            format!("none of the {} items it marked covered held up against the answer", checked.claimed)
+        };
+        let mut reasons = vec![format!(
+            "the LLM grader ({}) gave no valid grade ({why}), so the rubric grader graded this answer",
+            redact(settings.describe())
+        )];
+        reasons.extend(card.warnings);
+        return Err(Fallback { reasons });
+    }
+    card.model.clone_from(&settings.model);
     Ok(card)
+}
+
+/// The output mode each base URL needed, for the rest of the process: a server that refused a
+/// JSON schema once is not asked for one again.
+fn remembered_modes() -> &'static std::sync::Mutex<std::collections::HashMap<String, OutputMode>> {
+    static MODES: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, OutputMode>>> =
+        std::sync::OnceLock::new();
+    MODES.get_or_init(Default::default)
+}
+
+fn mode_key(backend: &dyn Backend, settings: &LlmSettings) -> String {
+    format!("{} {}", backend.id(), settings.base_url)
+}
+
+/// The output mode to start with for this backend and base URL.
+fn starting_mode(backend: &dyn Backend, settings: &LlmSettings) -> OutputMode {
+    let modes = remembered_modes().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    modes.get(&mode_key(backend, settings)).copied().unwrap_or_else(|| backend.first_mode())
+}
+
+fn remember_mode(backend: &dyn Backend, settings: &LlmSettings, mode: OutputMode) {
+    let mut modes = remembered_modes().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    modes.insert(mode_key(backend, settings), mode);
 }
 
 /// One phase: cache, then the backend (weaker output modes on rejection, one repair on unusable
@@ -278,13 +387,15 @@ async fn grade_phase(
     settings: &LlmSettings,
     job: &PhaseJob,
 ) -> Result<VerdictSet, Failure> {
-    let mut mode = backend.first_mode();
-    let first = backend.grade_request(job, mode, None);
-    let key = cache::key(backend.id(), settings.model.as_deref(), &first.url, &first.body);
+    // The cache key is the request in the backend's own first mode, whatever mode this server
+    // needs, so the same answer finds its grade again in a later process.
+    let canonical = backend.grade_request(job, backend.first_mode(), None);
+    let key = cache::key(backend.id(), settings.model.as_deref(), &canonical.url, &canonical.body);
     if let Some(hit) = cache.and_then(|c| c.get(&key)) {
         return Ok(hit);
     }
-    let mut request = first;
+    let mut mode = starting_mode(backend, settings);
+    let mut request = backend.grade_request(job, mode, None);
     let mut repaired = false;
     loop {
         match client.call(backend, &request).await {
@@ -305,6 +416,7 @@ async fn grade_phase(
             Err(failure) => match backend.next_mode(mode, &failure) {
                 Some(weaker) => {
                     mode = weaker;
+                    remember_mode(backend, settings, mode);
                     repaired = false;
                     request = backend.grade_request(job, mode, None);
                 }
@@ -382,6 +494,36 @@ mod tests {
             .unwrap();
         s.backoff = Duration::from_millis(1);
         s
+    }
+
+    #[tokio::test]
+    async fn a_server_that_refused_the_schema_is_not_asked_for_it_again_in_this_process() {
+        let design = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let answers = Answers::from_markdown("# High-level design\nEach phone keeps a WebSocket open.\n");
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(|r: &wiremock::Request| {
+                let body: serde_json::Value = r.body_json().unwrap();
+                if body["response_format"]["type"] == "json_schema" {
+                    ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": {
+                        "message": "response_format json_schema is not supported", "type": "invalid_request_error"}}))
+                } else {
+                    ResponseTemplate::new(200).set_body_json(serde_json::json!({"choices": [{"index": 0,
+                        "message": {"role": "assistant", "content": "{\"verdicts\":[{\"id\":\"x\",\"covered\":false}]}"},
+                        "finish_reason": "stop"}]}))
+                }
+            })
+            .mount(&server)
+            .await;
+        let s = settings("openai", &format!("{}/v1", server.uri()));
+        let _ = grade(&s, &design, &answers, None, &|_, _| {}).await;
+        let first = server.received_requests().await.unwrap().len();
+        assert_eq!(first, 2, "the schema, refused, then JSON mode");
+        let _ = grade(&s, &design, &answers, None, &|_, _| {}).await;
+        let reqs = server.received_requests().await.unwrap();
+        assert_eq!(reqs.len(), first + 1, "straight to JSON mode the second time");
+        let last: serde_json::Value = reqs[first].body_json().unwrap();
+        assert_eq!(last["response_format"]["type"], "json_object");
     }
 
     #[tokio::test]

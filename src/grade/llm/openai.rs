@@ -5,17 +5,25 @@
 //! schema). A server that rejects it (HTTP 400/422 whose error names `response_format`, a schema
 //! or JSON mode) is asked again with `{"type":"json_object"}`, then with the prompt alone; the
 //! prompt always describes the JSON, so a server that silently ignores the schema still works.
-//! `temperature: 0` is always sent (Ollama defaults to 1.0 without it). Pure: builds and parses.
+//! The weaker mode a server needed is remembered per base URL for the rest of the process.
+//! `temperature: 0` is always sent (Ollama defaults to 1.0 without it); `max_tokens` only to a
+//! server on this machine. Pure: builds and parses.
 
 use serde_json::{Value, json};
 
 use super::settings::{ApiKey, LlmSettings};
 use super::{Backend, Failure, HttpRequest, OutputMode, PhaseJob, Repair, parse, prompt};
 
+/// The token budget of a free-text request (the interviewer's one-sentence question) to a local server.
+const TEXT_MAX_TOKENS: u32 = 80;
+
 pub struct OpenAi {
     url: String,
     model: String,
     key: Option<ApiKey>,
+    /// Sent only to servers on this machine, whose default budget may be unlimited (Ollama);
+    /// OpenAI's reasoning models refuse `max_tokens`.
+    max_tokens: Option<u32>,
 }
 
 impl OpenAi {
@@ -24,20 +32,24 @@ impl OpenAi {
             url: format!("{}/chat/completions", settings.base_url.as_str().trim_end_matches('/')),
             model: settings.model.clone().unwrap_or_default(),
             key: settings.key.clone(),
+            max_tokens: settings.is_loopback().then_some(settings.max_tokens),
         }
     }
 
-    fn request(&self, messages: Vec<Value>, mode: OutputMode) -> HttpRequest {
+    fn request(&self, messages: Vec<Value>, mode: OutputMode, job: Option<&PhaseJob>) -> HttpRequest {
         let mut body = json!({ "model": self.model, "temperature": 0, "messages": Value::Array(messages) });
-        match mode {
-            OutputMode::Schema => {
+        if let Some(n) = self.max_tokens {
+            body["max_tokens"] = json!(n);
+        }
+        match (mode, job) {
+            (OutputMode::Schema, Some(job)) => {
                 body["response_format"] = json!({
                     "type": "json_schema",
-                    "json_schema": { "name": "mockdesign_grade", "strict": true, "schema": prompt::schema() }
+                    "json_schema": { "name": "mockdesign_grade", "strict": true, "schema": prompt::schema(job) }
                 });
             }
-            OutputMode::JsonObject => body["response_format"] = json!({ "type": "json_object" }),
-            OutputMode::PromptOnly => {}
+            (OutputMode::JsonObject, _) => body["response_format"] = json!({ "type": "json_object" }),
+            (OutputMode::Schema | OutputMode::PromptOnly, _) => {}
         }
         let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
         if let Some(k) = &self.key {
@@ -74,17 +86,29 @@ impl Backend for OpenAi {
             messages.push(json!({"role": "assistant", "content": prompt::previous_reply(r.previous)}));
             messages.push(json!({"role": "user", "content": prompt::repair_message(r.problem)}));
         }
-        self.request(messages, mode)
+        self.request(messages, mode, Some(job))
     }
 
     fn text_request(&self, system: &str, user: &str) -> Option<HttpRequest> {
         let messages =
             vec![json!({"role": "system", "content": system}), json!({"role": "user", "content": user})];
-        Some(self.request(messages, OutputMode::PromptOnly))
+        let mut request = self.request(messages, OutputMode::PromptOnly, None);
+        if self.max_tokens.is_some() {
+            // One question: a local model on a CPU must not spend a minute rambling.
+            request.body["max_tokens"] = json!(TEXT_MAX_TOKENS);
+        }
+        Some(request)
     }
 
     fn reply_text(&self, body: &str) -> Result<String, Failure> {
         reply_text(body)
+    }
+
+    fn models_request(&self) -> Option<HttpRequest> {
+        let mut r = self.request(Vec::new(), OutputMode::PromptOnly, None);
+        r.url = format!("{}/models", self.url.trim_end_matches("/chat/completions"));
+        r.body = Value::Null;
+        Some(r)
     }
 
     fn next_mode(&self, mode: OutputMode, failure: &Failure) -> Option<OutputMode> {

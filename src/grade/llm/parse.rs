@@ -24,7 +24,23 @@ pub struct VerdictSet {
     pub verdicts: Vec<RawVerdict>,
     #[serde(default)]
     pub feedback: Option<String>,
+    /// Verdicts beyond [`MAX_VERDICTS`], ignored.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dropped: usize,
+    /// The reply was cut off (the server's token budget ended inside the JSON); these are the
+    /// verdicts that were complete.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cut_off: bool,
 }
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The most verdicts read from one phase's reply; a phase has a dozen items at most, so anything
+/// beyond this is a model looping or a hostile server, and is counted, not read.
+pub const MAX_VERDICTS: usize = 200;
 
 /// `text` without `<think>…</think>` blocks (reasoning models served by Ollama, vLLM).
 fn strip_think(text: &str) -> String {
@@ -106,41 +122,93 @@ fn as_text(v: Option<&Value>) -> Option<String> {
     }
 }
 
+/// The most characters kept of a verdict's evidence or comment.
+const MAX_FIELD: usize = 1000;
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn capped(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        text
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
+}
+
 /// The model's reply as verdicts, or what is wrong with it (shown to the model in a repair request).
 pub fn parse_verdicts(text: &str) -> Result<VerdictSet, String> {
     if text.trim().is_empty() {
         return Err("the reply was empty".into());
     }
-    let value = extract_json(text).ok_or("the reply contains no JSON object")?;
+    let Some(value) = extract_json(text) else {
+        return salvage(text).ok_or_else(|| "the reply contains no JSON object".to_string());
+    };
+    // A bare list picked out of a reply that opened a `verdicts` object it never closed: the reply
+    // was cut off; read it as such.
+    if value.is_array()
+        && text.contains("\"verdicts\"")
+        && let Some(set) = salvage(text)
+    {
+        return Ok(set);
+    }
     let list = match &value {
         Value::Array(a) => a,
         Value::Object(o) => match o.get("verdicts") {
             Some(Value::Array(a)) => a,
-            _ => return Err("the JSON object has no \"verdicts\" list".into()),
+            _ => return salvage(text).ok_or_else(|| "the JSON object has no \"verdicts\" list".into()),
         },
         _ => return Err("the reply is not a JSON object".into()),
     };
-    let verdicts: Vec<RawVerdict> = list
-        .iter()
-        .filter_map(|v| {
-            let id = match v.get("id")? {
-                Value::String(s) => s.trim().trim_start_matches('[').trim_end_matches(']').to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
-            Some(RawVerdict {
-                id,
-                covered: v.get("covered").and_then(as_bool).unwrap_or(false),
-                evidence: as_text(v.get("evidence")),
-                comment: as_text(v.get("comment")),
-            })
-        })
-        .collect();
+    let verdicts = read_verdicts(list.iter().take(MAX_VERDICTS));
     if verdicts.is_empty() {
         return Err("the \"verdicts\" list has no verdict with an \"id\"".into());
     }
-    let feedback = as_text(value.get("feedback"));
-    Ok(VerdictSet { verdicts, feedback })
+    let feedback = as_text(value.get("feedback")).map(|t| capped(t, 4 * MAX_FIELD));
+    Ok(VerdictSet { verdicts, feedback, dropped: list.len().saturating_sub(MAX_VERDICTS), cut_off: false })
+}
+
+/// The complete verdicts at the start of a reply that was cut off inside its JSON:
+/// `{"verdicts":[{…},{…},{"id":"x","cov` gives the first two. `None` when there are none.
+fn salvage(text: &str) -> Option<VerdictSet> {
+    let text = strip_think(text);
+    let start = text.find("\"verdicts\"")?;
+    let open = start + text[start..].find('[')?;
+    let mut rest = &text[open + 1..];
+    let mut values = Vec::new();
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        if rest.is_empty() || rest.starts_with(']') || values.len() > MAX_VERDICTS {
+            break;
+        }
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+        match stream.next() {
+            Some(Ok(v)) => {
+                values.push(v);
+                rest = &rest[stream.byte_offset()..];
+            }
+            _ => break,
+        }
+    }
+    let dropped = values.len().saturating_sub(MAX_VERDICTS);
+    let verdicts = read_verdicts(values.iter().take(MAX_VERDICTS));
+    (!verdicts.is_empty()).then_some(VerdictSet { verdicts, feedback: None, dropped, cut_off: true })
+}
+
+/// The verdicts with an id among `list`, read leniently.
+fn read_verdicts<'a>(list: impl Iterator<Item = &'a Value>) -> Vec<RawVerdict> {
+    list.filter_map(|v| {
+        let id = match v.get("id")? {
+            Value::String(s) => s.trim().trim_start_matches('[').trim_end_matches(']').to_string(),
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        Some(RawVerdict {
+            id,
+            covered: v.get("covered").and_then(as_bool).unwrap_or(false),
+            evidence: as_text(v.get("evidence")).map(|t| capped(t, MAX_FIELD)),
+            comment: as_text(v.get("comment")).map(|t| capped(t, MAX_FIELD)),
+        })
+    })
+    .collect()
 }
 
 fn short(s: &str) -> String {
@@ -199,18 +267,18 @@ pub fn http_failure(status: u16, body: &str) -> Failure {
     Failure::Http { status, message: short(body), code: None, kind: None }
 }
 
-/// The interviewer's question from a model's free text: the first line with a `?`, else the first
-/// non-empty line; at most 300 characters.
+/// The interviewer's question from a model's free text: the first line with a `?`, cut after its
+/// last `?`, between 10 and 300 characters, and not an echo of the prompt's answer markers. `None`
+/// (the caller asks the rubric's probe) when there is no such line.
 pub fn question(text: &str) -> Option<String> {
     let text = strip_think(text);
-    let lines: Vec<&str> = text
+    let line = text
         .lines()
         .map(|l| l.trim().trim_matches(|c| c == '"' || c == '*' || c == '>').trim())
-        .filter(|l| !l.is_empty())
-        .collect();
-    let line = lines.iter().find(|l| l.contains('?')).or(lines.first())?;
-    let q: String = line.chars().take(300).collect();
-    Some(q)
+        .find(|l| l.contains('?'))?;
+    let q = &line[..=line.rfind('?')?];
+    let n = q.chars().count();
+    ((10..=300).contains(&n) && !q.contains("<<<")).then(|| q.to_string())
 }
 
 #[cfg(test)]
@@ -246,6 +314,18 @@ mod tests {
         assert!(set.verdicts[0].covered);
         assert_eq!(set.verdicts[0].evidence.as_deref(), Some("quote"));
         assert!(!set.verdicts[1].covered);
+    }
+
+    #[test]
+    fn a_reply_cut_off_inside_its_json_keeps_its_complete_verdicts() {
+        let cut = r#"{"verdicts":[{"id":"a","covered":true,"evidence":"we shard","comment":""},{"id":"b","covered":false,"evidence":"","comment":""}],"feedback":"The answer is a resp"#;
+        let set = parse_verdicts(cut).unwrap();
+        assert_eq!((set.verdicts.len(), set.cut_off), (2, true));
+        let mid =
+            r#"{"verdicts":[{"id":"a","covered":true,"evidence":"we shard","comment":""},{"id":"b","cov"#;
+        let set = parse_verdicts(mid).unwrap();
+        assert_eq!((set.verdicts.len(), set.cut_off), (1, true));
+        assert!(!parse_verdicts(REPLY).unwrap().cut_off);
     }
 
     #[test]
@@ -306,5 +386,8 @@ mod tests {
             Some("How do you keep ordering within a chat?")
         );
         assert_eq!(question("  \n"), None);
+        assert_eq!(question("The answer is fine."), None, "no question, no follow-up");
+        assert_eq!(question("?"), None);
+        assert_eq!(question("Why a queue? Explain.").as_deref(), Some("Why a queue?"));
     }
 }

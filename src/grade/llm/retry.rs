@@ -50,7 +50,12 @@ pub fn retryable(f: &Failure) -> bool {
         Failure::Http { status, .. } => {
             matches!(status, 408 | 429 | 500 | 502 | 503 | 504 | 529) && !quota_exhausted(f)
         }
-        Failure::Timeout(_) | Failure::Refused(_) | Failure::Protocol(_) | Failure::Invalid(_) => false,
+        Failure::Timeout(_)
+        | Failure::Refused(_)
+        | Failure::Protocol(_)
+        | Failure::Invalid(_)
+        | Failure::Redirect { .. }
+        | Failure::TooLarge(_) => false,
     }
 }
 

@@ -245,10 +245,7 @@ impl LlmSettings {
     }
     /// True when the base URL points at this machine (no proxy is used for it).
     pub fn is_loopback(&self) -> bool {
-        let host = self.base_url.host_str().unwrap_or_default();
-        let host = host.trim_start_matches('[').trim_end_matches(']');
-        host.eq_ignore_ascii_case("localhost")
-            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        is_loopback(&self.base_url)
     }
 }
 
@@ -304,12 +301,13 @@ impl Layered {
             self.config_key.as_deref(),
             env,
         );
+        let timeout = local_timeout(secs(&self.timeout_secs, "timeout")?, &self.timeout_secs, &base_url);
         Ok(LlmSettings {
             backend,
             model,
             base_url,
             key,
-            timeout: secs(&self.timeout_secs, "timeout")?,
+            timeout,
             connect_timeout: secs(&self.connect_timeout_secs, "connect_timeout_secs")?,
             max_retries: self.max_retries.value.min(10),
             concurrency: self.concurrency.value.min(16),
@@ -319,6 +317,23 @@ impl Layered {
             max_tokens: self.max_tokens.value.max(256),
         })
     }
+}
+
+/// The shortest default request timeout for a server on this machine: a local model on a CPU
+/// reads a 1,500-token prompt in tens of seconds and, serving one request at a time, answers the
+/// fourth phase only after the other three.
+pub const LOCAL_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// True when `url` points at this machine.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `timeout`, raised to [`LOCAL_TIMEOUT`] when nobody set it and `base` is on this machine.
+fn local_timeout(timeout: Duration, set: &Sourced<f64>, base: &Url) -> Duration {
+    if is_loopback(base) && set.source == Source::Default { timeout.max(LOCAL_TIMEOUT) } else { timeout }
 }
 
 /// The key for `backend` at `base`: the variable `api_key_env` names; else the provider's own
@@ -457,5 +472,6 @@ mod tests {
         .check(&none)
         .unwrap();
         assert!(ok.is_loopback() && ok.model.is_none());
+        assert_eq!(ok.timeout, LOCAL_TIMEOUT, "a local server gets time for a CPU model");
     }
 }
