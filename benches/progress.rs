@@ -8,8 +8,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use mockdesign::catalog::{Catalog, Design, Phase};
 use mockdesign::grade::{ItemVerdict, PhaseScore, Scorecard};
+use mockdesign::model::{Status, Transcript};
 use mockdesign::progress;
-use mockdesign::transcript::{self, Status, Transcript};
+use mockdesign::store::{self};
 
 const SESSIONS: usize = 500;
 
@@ -119,12 +120,12 @@ fn bench(c: &mut Criterion) {
 
     let dir = tempfile::tempdir().expect("temp dir");
     for t in &all {
-        transcript::save(&dir.path().join(format!("{}.json", t.id)), t).expect("save");
+        store::save(&dir.path().join(format!("{}.json", t.id)), t).expect("save");
     }
     let mut group = c.benchmark_group("disk");
     group.sample_size(20);
     group.bench_function("load_all/500 files", |b| {
-        b.iter(|| black_box(transcript::load_all(dir.path())));
+        b.iter(|| black_box(store::load_all(dir.path())));
     });
     group.finish();
 }

@@ -16,8 +16,8 @@ use tokio::time::Instant;
 
 use crate::catalog::Phase;
 use crate::grade::llm::{LlmSettings, follow_up_question};
+use crate::model::Transcript;
 use crate::session::{Clock, Effect, Event, Message, Outcome, Session, Timer};
-use crate::transcript::Transcript;
 
 /// What the shell's input side reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -262,7 +262,7 @@ pub struct SessionFiles {
 
 impl SessionFiles {
     pub fn save(&self, transcript: &Transcript) -> anyhow::Result<()> {
-        crate::transcript::save(&self.path, transcript)?;
+        crate::store::save(&self.path, transcript)?;
         Ok(())
     }
 }
@@ -277,8 +277,8 @@ pub fn rubric_probe(session: &Session, phase: Phase, text: &str) -> Option<(Stri
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
+    use crate::model::{Ended, Status as RunStatus};
     use crate::session::Options;
-    use crate::transcript::{Ended, Status as RunStatus};
 
     /// A shell that records what it was asked to do.
     #[derive(Default)]

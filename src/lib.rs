@@ -24,12 +24,13 @@ pub mod config;
 pub mod driver;
 pub mod error;
 pub mod grade;
+pub mod model;
 pub mod paths;
 pub mod progress;
 pub mod session;
+pub mod store;
 pub mod terminal;
 pub mod text;
-pub mod transcript;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -8,9 +8,10 @@ use anyhow::Result;
 
 use super::Ctx;
 use crate::error::UsageError;
+use crate::model::Transcript;
 use crate::progress::{self, CompareError};
+use crate::store::{self};
 use crate::terminal;
-use crate::transcript::{self, Transcript};
 
 pub fn run(ctx: &Ctx, a: Option<&str>, b: Option<&str>, json: bool) -> Result<ExitCode> {
     let all = super::history::load(ctx);
@@ -45,8 +46,8 @@ pub fn run(ctx: &Ctx, a: Option<&str>, b: Option<&str>, json: bool) -> Result<Ex
 /// A session named by id, id prefix, file or `latest`. An unreadable file is a usage error: the
 /// user named it, and another one will do.
 fn named(ctx: &Ctx, which: &str) -> Result<Transcript> {
-    let path = transcript::resolve(&ctx.paths.sessions(), Some(which))?;
-    transcript::load(&path).map_err(|e| {
+    let path = store::resolve(&ctx.paths.sessions(), Some(which))?;
+    store::load(&path).map_err(|e| {
         UsageError::new(e.to_string()).with_hint("pick another session from `mockdesign history`").into()
     })
 }

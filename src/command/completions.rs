@@ -31,7 +31,7 @@ pub fn run(shell: clap_complete::Shell) -> Result<ExitCode> {
 pub fn ids(ctx: &super::Ctx, what: &str) -> Result<ExitCode> {
     let ids: Vec<String> = match what {
         "designs" => ctx.catalog.headers().map(|h| h.id.clone()).collect(),
-        _ => crate::transcript::list_files(&ctx.paths.sessions())
+        _ => crate::store::list_files(&ctx.paths.sessions())
             .iter()
             .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
             .chain(std::iter::once("latest".to_string()))

@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use super::Ctx;
-use crate::transcript;
+use crate::store;
 
 pub fn run(ctx: &Ctx, session: &str, yes: bool) -> Result<ExitCode> {
-    let path = transcript::resolve(&ctx.paths.sessions(), Some(session))?;
-    let what = match transcript::load(&path) {
+    let path = store::resolve(&ctx.paths.sessions(), Some(session))?;
+    let what = match store::load(&path) {
         Ok(t) => {
             let score =
                 t.scorecard().map_or_else(|| "not graded".to_string(), |c| format!("{:.0}/100", c.score));

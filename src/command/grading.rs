@@ -22,7 +22,7 @@ fn env(name: &str) -> Option<String> {
 /// config.toml `[grader]` < environment < flags, with sources.
 pub fn layered(ctx: &Ctx, llm: &LlmArgs) -> Result<Layered> {
     let keys = crate::config::keys_in_file(&ctx.paths.config_file(), "grader");
-    Ok(settings::layer(&ctx.config.grader, &keys, &env, llm)?)
+    Ok(settings::layer(&ctx.config.grader, &keys, &env, &overrides(llm))?)
 }
 
 /// The grader kind a layered `kind` names.
@@ -164,4 +164,15 @@ fn grade_llm(ctx: &Ctx, settings: &LlmSettings, design: &Design, answers: &Answe
             card
         }
     })
+}
+
+/// The command line's LLM flags as the plain overrides the settings layer takes.
+pub fn overrides(flags: &LlmArgs) -> settings::Overrides {
+    settings::Overrides {
+        backend: flags.backend.clone(),
+        base_url: flags.base_url.clone(),
+        model: flags.model.clone(),
+        timeout: flags.timeout,
+        no_cache: flags.no_cache,
+    }
 }

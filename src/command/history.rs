@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Ctx;
+use crate::model::Transcript;
 use crate::progress;
 use crate::terminal;
-use crate::transcript::Transcript;
 
 pub fn run(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     let transcripts = load(ctx);
@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
 
 /// Every readable transcript, printing a warning for each file skipped (never fatal).
 pub(super) fn load(ctx: &Ctx) -> Vec<Transcript> {
-    let (loaded, warnings) = crate::transcript::load_all(&ctx.paths.sessions());
+    let (loaded, warnings) = crate::store::load_all(&ctx.paths.sessions());
     for w in warnings {
         eprintln!("mockdesign: warning: {w}");
     }

@@ -10,15 +10,16 @@ use anyhow::Result;
 use super::Ctx;
 use crate::cli::{GraderKind, LlmArgs};
 use crate::error::UsageError;
+use crate::model::Status;
 use crate::session::Session;
-use crate::transcript::{self, Status};
+use crate::store::{self};
 
 pub fn run(ctx: &Ctx, which: Option<&str>, grader: Option<GraderKind>, llm: &LlmArgs) -> Result<ExitCode> {
     let sessions = ctx.paths.sessions();
     let path = match which {
-        Some(w) if w != "latest" => transcript::resolve(&sessions, Some(w))?,
+        Some(w) if w != "latest" => store::resolve(&sessions, Some(w))?,
         _ => {
-            let (all, warnings) = transcript::load_all(&sessions);
+            let (all, warnings) = store::load_all(&sessions);
             for w in warnings {
                 eprintln!("mockdesign: warning: {w}");
             }
@@ -28,8 +29,8 @@ pub fn run(ctx: &Ctx, which: Option<&str>, grader: Option<GraderKind>, llm: &Llm
             })?
         }
     };
-    let lock = transcript::SessionLock::acquire(&path)?;
-    let t = transcript::load(&path)?;
+    let lock = store::SessionLock::acquire(&path)?;
+    let t = store::load(&path)?;
     if t.status == Status::Finished && t.scorecards.is_empty() {
         eprintln!("Session {} finished without a grade; grading it now.", t.id);
         return super::start::finish(ctx, t, &path, &lock, grader, llm, None);
@@ -45,6 +46,6 @@ pub fn run(ctx: &Ctx, which: Option<&str>, grader: Option<GraderKind>, llm: &Llm
 }
 
 /// Unfinished, or finished without a grade.
-fn resumable(t: &transcript::Transcript) -> bool {
+fn resumable(t: &crate::model::Transcript) -> bool {
     t.status != Status::Finished || t.scorecards.is_empty()
 }

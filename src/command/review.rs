@@ -25,9 +25,10 @@ use crate::catalog::Design;
 use crate::cli::{GraderKind, LlmArgs, ReviewFormat};
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{Grader, Scorecard, curveball};
+use crate::model::{Status, Transcript};
+use crate::store::{self};
 use crate::terminal::model_answer;
 use crate::terminal::scorecard::{self, RenderOpts};
-use crate::transcript::{self, Status, Transcript};
 
 /// How to show the session.
 #[derive(Debug, Clone, Copy)]
@@ -50,19 +51,19 @@ pub fn run(
     grader: Option<GraderKind>,
     llm: &LlmArgs,
 ) -> Result<ExitCode> {
-    let path = transcript::resolve(&ctx.paths.sessions(), session)?;
-    let mut t = transcript::load(&path)?;
+    let path = store::resolve(&ctx.paths.sessions(), session)?;
+    let mut t = store::load(&path)?;
     let finished_ungraded = t.status == Status::Finished && t.scorecards.is_empty() && !t.self_score;
     // Only a writer may grade and save; a session open elsewhere is graded on the spot instead.
     let lock = match grader {
-        Some(_) => Some(transcript::SessionLock::acquire(&path)?),
-        None if finished_ungraded => transcript::SessionLock::acquire(&path).ok(),
+        Some(_) => Some(store::SessionLock::acquire(&path)?),
+        None if finished_ungraded => store::SessionLock::acquire(&path).ok(),
         None => None,
     };
     let card = match &lock {
         Some(_) => {
             // Reread under the lock: the file may have changed since it was first read.
-            t = transcript::load(&path)?;
+            t = store::load(&path)?;
             match t.scorecard() {
                 Some(card) if grader.is_none() => card.clone(),
                 _ => {
@@ -73,7 +74,7 @@ pub fn run(
                     let card = super::grading::grade(ctx, design, &t.answers(), grader, llm)?;
                     t.scorecards.push(card.clone());
                     t.updated_at = super::now();
-                    transcript::save(&path, &t)?;
+                    store::save(&path, &t)?;
                     card
                 }
             }

@@ -12,15 +12,15 @@ use anyhow::Result;
 use super::Ctx;
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{Grader, selfscore};
+use crate::store;
 use crate::terminal::checklist;
 use crate::terminal::scorecard::{self, RenderOpts};
-use crate::transcript;
 
 pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
-    let path = transcript::resolve(&ctx.paths.sessions(), session)?;
+    let path = store::resolve(&ctx.paths.sessions(), session)?;
     // The one writer of this session while the checklist is walked.
-    let _lock = transcript::SessionLock::acquire(&path)?;
-    let mut t = transcript::load(&path)?;
+    let _lock = store::SessionLock::acquire(&path)?;
+    let mut t = store::load(&path)?;
     let design = ctx.design(&t.design)?;
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
@@ -35,7 +35,7 @@ pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
     t.self_ticks = Some(ticks);
     t.scorecards.push(card.clone());
     t.updated_at = super::now();
-    transcript::save(&path, &t)?;
+    store::save(&path, &t)?;
     let opts = RenderOpts::for_stdout();
     let mut text = String::from("\n");
     if t.self_score && t.phases.iter().all(|p| p.graded_text().is_empty()) {

@@ -23,13 +23,14 @@ use crate::error::{Interrupted, UsageError};
 use crate::grade::Answers;
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{curveball, selfscore};
+use crate::model::{SelfTick, Transcript};
 use crate::session::{Clock, Effect, Event, Options, Outcome, Session, literal_line};
+use crate::store::{SessionLock, Stored, TranscriptError};
 use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
 use crate::terminal::plain::{ChannelLines, PlainShell, is_interrupt, spawn_stdin_lines};
 use crate::terminal::scorecard::{self, RenderOpts};
 use crate::terminal::style;
-use crate::transcript::{SelfTick, SessionLock, Stored, Transcript, TranscriptError};
 
 pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<ExitCode> {
     let design = ctx.design(args.design.as_deref().unwrap_or_default())?;
@@ -85,7 +86,7 @@ fn claim_session(
             Err(e) => return Err(e.into()),
         };
         let session = new_session(id);
-        match crate::transcript::create_new(&path, session.transcript()) {
+        match crate::store::create_new(&path, session.transcript()) {
             Ok(()) => return Ok((session, path, lock)),
             Err(TranscriptError::Write { source, .. })
                 if source.kind() == std::io::ErrorKind::AlreadyExists => {}
@@ -176,7 +177,7 @@ pub(crate) fn run_session(
     }
     // Save before the first prompt, so even an immediate kill leaves a resumable session. A new
     // session's file is already there; a failure here is warned about by the first save that follows.
-    let _ = crate::transcript::save(path, session.transcript());
+    let _ = crate::store::save(path, session.transcript());
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -250,7 +251,7 @@ fn spawn_signal_watch(tx: mpsc::UnboundedSender<Input>, ctrl_c: bool) {
 
 /// Save at `path`, or else somewhere; a warning for anything but a normal save.
 fn store(path: &Path, transcript: &Transcript) -> Stored {
-    let stored = crate::transcript::save_or_fallback(path, transcript);
+    let stored = crate::store::save_or_fallback(path, transcript);
     match &stored {
         Stored::Saved => {}
         Stored::Fallback { path: fallback, error } => {
@@ -301,7 +302,7 @@ pub(crate) fn finish(
     let design = ctx.design(&transcript.design)?;
     transcript.curveball_grade = curveball::grade(&RubricGrader, design, &transcript);
     // Saved as finished before grading; where it finally went is reported once, below.
-    let _ = crate::transcript::save(path, &transcript);
+    let _ = crate::store::save(path, &transcript);
     let opts = RenderOpts::for_stdout();
     let mut out = String::new();
     let mut interrupted = false;

@@ -80,7 +80,7 @@ pub(crate) fn answer_for_grade(ctx: &Ctx, design: &Design) -> Option<ModelAnswer
 /// `<timestamp>-<design>.json`, so no file is opened.
 fn practised(ctx: &Ctx, id: &str) -> bool {
     let suffix = format!("-{id}.json");
-    crate::transcript::list_files(&ctx.paths.sessions())
+    crate::store::list_files(&ctx.paths.sessions())
         .iter()
         .any(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(&suffix)))
 }

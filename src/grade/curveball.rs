@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Answers, Grader, PhaseAnswer};
 use crate::catalog::{Curveball, Design, Item, Level, Phase, Rubric};
-use crate::transcript::{CurveballRecord, Transcript};
+use crate::model::{CurveballRecord, Transcript};
 
 /// How the candidate handled the requirement change (the scorecard's `curveball`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::verdict::{self, Judged};
 use super::{ItemVerdict, Scorecard};
 use crate::catalog::{Design, Phase};
-use crate::transcript::SelfTick;
+use crate::model::SelfTick;
 
 /// The candidate's scorecard from their ticks. Ticks for unknown items are ignored; items with no
 /// tick count as skipped.

@@ -7,7 +7,7 @@ use thiserror::Error;
 
 use super::{Designs, grade, newest_first, round1};
 use crate::catalog::{Design, Phase};
-use crate::transcript::{Status, Transcript};
+use crate::model::{Status, Transcript};
 
 /// What `compare --json` prints (a contract with scripts: `a`, `b`, `delta`). `a` is always the
 /// earlier attempt and `b` the later, whatever order they were named in, so `delta` = `b` − `a`.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{grade, newest_first};
-use crate::transcript::{Status, Transcript};
+use crate::model::{Status, Transcript};
 
 /// One row of `history`; `--json` prints a list of these (a contract with scripts: `id`, `design`,
 /// `started_at`, `score` are always there).

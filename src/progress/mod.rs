@@ -34,7 +34,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::catalog::{Design, Phase};
 use crate::grade::Scorecard;
-use crate::transcript::Transcript;
+use crate::model::Transcript;
 
 pub use compare::{CompareError, Comparison, compare, latest_graded, previous_attempt};
 pub use history::{Session, Trend, sessions, trends};
@@ -114,7 +114,7 @@ impl NotCounted {
 
 /// Whether `t` is real practice; `None` when it counts.
 pub fn not_counted(t: &Transcript) -> Option<NotCounted> {
-    use crate::transcript::{Ended, Status};
+    use crate::model::{Ended, Status};
     if t.status != Status::Finished {
         return Some(NotCounted::QuitEarly);
     }
@@ -195,7 +195,7 @@ pub(crate) mod fixture {
 
     use crate::catalog::{Budget, Design, Item, Level, Origin, Phase, Prompt, Rubric};
     use crate::grade::{ItemVerdict, PhaseScore, Scorecard};
-    use crate::transcript::{Status, Transcript};
+    use crate::model::{Status, Transcript};
 
     pub fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 6, 30, 12, 0, 0).unwrap()
@@ -307,7 +307,7 @@ pub(crate) mod fixture {
 mod practice_tests {
     use super::fixture::{designs, now, session};
     use super::*;
-    use crate::transcript::{Ended, SelfTick, Status};
+    use crate::model::{Ended, SelfTick, Status};
 
     #[test]
     fn quit_skipped_through_and_sub_minute_sessions_are_not_counted() {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::history::is_done;
 use super::{CORE_PLAN, Designs, days_between, grade, newest_first, review_interval, review_rule, round1};
 use crate::catalog::{Design, Phase};
-use crate::transcript::Transcript;
+use crate::model::Transcript;
 
 /// How many weak categories `stats` names, and how many missed items under each.
 const WEAKEST: usize = 3;
@@ -289,7 +289,7 @@ pub fn stats(transcripts: &[Transcript], designs: &[Design], weekly_goal: u32, n
     // A design whose only sessions were left unfinished is still offered for resuming.
     let resumable = newest_first(transcripts)
         .into_iter()
-        .filter(|t| t.status != crate::transcript::Status::Finished && super::grade(t).is_none())
+        .filter(|t| t.status != crate::model::Status::Finished && super::grade(t).is_none())
         .collect::<Vec<_>>();
     let next = recommend(&accs, &resumable, designs, &lookup, weakest.first(), now);
 

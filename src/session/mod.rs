@@ -25,7 +25,7 @@ mod rng;
 use chrono::{DateTime, Utc};
 
 use crate::catalog::{Design, Phase};
-use crate::transcript::{
+use crate::model::{
     CurveballPlan, CurveballRecord, Ended, FollowUp, PhaseRecord, Question, Status, Transcript,
 };
 

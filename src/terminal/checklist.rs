@@ -12,7 +12,7 @@
 use std::io::{self, BufRead, Write};
 
 use crate::catalog::{Design, Item, Phase};
-use crate::transcript::SelfTick;
+use crate::model::SelfTick;
 
 /// The items in checklist order: phase by phase, in rubric order within a phase.
 pub fn items(design: &Design) -> Vec<&Item> {

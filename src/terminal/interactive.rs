@@ -19,8 +19,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 use tokio::sync::mpsc;
 
 use crate::driver::{Input, Shell, Status, is_urgent};
+use crate::model::Transcript;
 use crate::session::{Message, fmt_duration, literal_line};
-use crate::transcript::Transcript;
 
 use super::render::{message_markdown, to_terminal};
 

@@ -10,8 +10,8 @@ use std::thread;
 use tokio::sync::mpsc;
 
 use crate::driver::{Input, Shell, Status};
+use crate::model::Transcript;
 use crate::session::Message;
-use crate::transcript::Transcript;
 
 use super::render::message_markdown;
 

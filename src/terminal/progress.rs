@@ -9,11 +9,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::style::Stylize;
 
 use crate::catalog::Phase;
+use crate::model::Status;
 use crate::progress::NotCounted;
 use crate::progress::compare::{Comparison, PhaseSide};
 use crate::progress::stats::{DesignStats, NextKind};
 use crate::progress::{Session, Stats, Trend};
-use crate::transcript::Status;
 
 const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 

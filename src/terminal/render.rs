@@ -3,8 +3,8 @@
 
 use termimad::MadSkin;
 
+use crate::model::Ended;
 use crate::session::{Message, fmt_duration};
-use crate::transcript::Ended;
 
 /// The Markdown for one message.
 pub fn message_markdown(message: &Message) -> String {

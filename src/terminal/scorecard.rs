@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use crate::catalog::{Design, Item, Phase};
 use crate::grade::selfscore::Calibration;
 use crate::grade::{ItemVerdict, Scorecard};
-use crate::transcript::{Ended, PhaseRecord, Transcript};
+use crate::model::{Ended, PhaseRecord, Transcript};
 
 /// How to render: the width to wrap to, and whether colour (termimad styling) may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -524,9 +524,9 @@ pub fn transcript_markdown(t: &Transcript) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# {} · {}\n", t.design_title, t.id);
     let status = match t.status {
-        crate::transcript::Status::Finished => "finished",
-        crate::transcript::Status::InProgress => "in progress",
-        crate::transcript::Status::Quit => "left early",
+        crate::model::Status::Finished => "finished",
+        crate::model::Status::InProgress => "in progress",
+        crate::model::Status::Quit => "left early",
     };
     let _ = writeln!(
         md,
@@ -718,7 +718,7 @@ mod tests {
 mod review_tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::transcript::{CurveballRecord, FollowUp};
+    use crate::model::{CurveballRecord, FollowUp};
 
     #[test]
     fn review_shows_the_curveball_before_the_follow_up_that_came_after_it() {

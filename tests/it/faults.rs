@@ -154,7 +154,7 @@ fn kill_9_at_random_points_of_a_fifo_fed_session_loses_at_most_five_seconds_of_t
         }
         assert_eq!(files.len(), 1, "run {run}");
         // Always a whole transcript that this version reads.
-        let loaded = mockdesign::transcript::load(&files[0]);
+        let loaded = mockdesign::store::load(&files[0]);
         assert!(loaded.is_ok(), "run {run}, seed {seed}: {loaded:?}");
         let text = std::fs::read_to_string(&files[0]).unwrap();
         let last_submit = sent

@@ -6,7 +6,8 @@ use chrono::{TimeZone, Utc};
 use mockdesign::catalog::{Catalog, Design, Phase, Unit};
 use mockdesign::grade::rubric::RubricGrader;
 use mockdesign::grade::{Answers, Grader, Scorecard};
-use mockdesign::transcript::{self, Status, Transcript};
+use mockdesign::model::{Status, Transcript};
+use mockdesign::store::{self};
 use serde_json::Value;
 
 use crate::common::{Home, fixture, stderr, stdout};
@@ -199,7 +200,7 @@ fn session(home: &Home, id: &str, answers: [&str; 4], card: Option<&Scorecard>) 
     t.current = None;
     t.scorecards = card.into_iter().cloned().collect();
     let path = home.sessions_dir().join(format!("{id}.json"));
-    transcript::save(&path, &t).unwrap();
+    store::save(&path, &t).unwrap();
     path
 }
 
@@ -292,7 +293,7 @@ fn review_with_a_grader_appends_the_new_grade() {
     let out = home.cmd().args(["review", "--grader", "rubric", "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let new: Scorecard = serde_json::from_slice(&out.stdout).unwrap();
-    let t = transcript::load(&path).unwrap();
+    let t = store::load(&path).unwrap();
     assert_eq!(t.scorecards.len(), 2, "the old grade is kept");
     assert_eq!(t.scorecards[0], old);
     assert_eq!(t.scorecards[1], new);
@@ -334,7 +335,7 @@ fn self_score_from_a_pipe_all_yes_is_100_and_all_no_is_0() {
         assert!(text.contains(&format!("Your score: {want:.1}/100")), "{text}");
         assert!(text.contains("Rubric grader: "), "{text}");
         assert!(text.contains("By category:"), "the calibration: {text}");
-        let t = transcript::load(&path).unwrap();
+        let t = store::load(&path).unwrap();
         let last = t.scorecards.last().unwrap();
         assert_eq!(last.grader, "self");
         assert!((last.score - want).abs() < f64::EPSILON, "{}", last.score);
@@ -351,7 +352,7 @@ fn self_score_ends_quietly_when_input_runs_out() {
     let out = home.cmd().arg("self-score").write_stdin("y\n").output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("remaining items were skipped"), "{}", stdout(&out));
-    let t = transcript::load(&path).unwrap();
+    let t = store::load(&path).unwrap();
     let ticks = t.self_ticks.unwrap();
     assert_eq!(ticks[0].covered, Some(true));
     assert!(ticks[1..].iter().all(|tick| tick.covered.is_none()));

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use mockdesign::catalog::{Catalog, Design, Item, Origin, Phase, Prompt, Rubric};
 use mockdesign::grade::{ItemVerdict, PhaseScore, Scorecard};
-use mockdesign::transcript::{SCHEMA_VERSION, Status, Transcript};
+use mockdesign::model::{SCHEMA_VERSION, Status, Transcript};
 use serde_json::Value;
 
 use crate::common::{Home, stderr, stdout};
@@ -116,7 +116,7 @@ fn hours(n: i64) -> Duration {
 /// Save into the home's sessions folder; returns the transcript back.
 fn save(home: &Home, t: Transcript) -> Transcript {
     let path = home.sessions_dir().join(format!("{}.json", t.id));
-    mockdesign::transcript::save(&path, &t).expect("save transcript");
+    mockdesign::store::save(&path, &t).expect("save transcript");
     t
 }
 

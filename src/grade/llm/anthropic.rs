@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn request_shape_and_replies() {
         let none = |_: &str| None;
-        let flags = crate::cli::LlmArgs {
+        let flags = crate::grade::llm::settings::Overrides {
             model: Some("claude-x".into()),
             backend: Some("anthropic".into()),
             ..Default::default()

@@ -481,7 +481,7 @@ mod tests {
     use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
 
     fn settings(backend: &str, base: &str) -> LlmSettings {
-        let flags = crate::cli::LlmArgs {
+        let flags = crate::grade::llm::settings::Overrides {
             backend: Some(backend.into()),
             base_url: Some(base.into()),
             model: Some("m".into()),

@@ -168,7 +168,7 @@ mod tests {
     use crate::catalog::Phase;
 
     fn settings(key: Option<&str>) -> LlmSettings {
-        let flags = crate::cli::LlmArgs {
+        let flags = crate::grade::llm::settings::Overrides {
             model: Some("gpt-4o-mini".into()),
             base_url: Some("http://127.0.0.1:8080/v1/".into()),
             ..Default::default()

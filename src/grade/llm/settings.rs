@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::cli::LlmArgs;
 use crate::config::GraderConfig;
 use crate::error::UsageError;
 
@@ -169,13 +168,24 @@ pub struct Layered {
     pub config_key: Option<String>,
 }
 
+/// What the command line overrides, as plain values (the command layer builds it from its flags;
+/// nothing here knows the command-line parser).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub backend: Option<String>,
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    pub timeout: Option<f64>,
+    pub no_cache: bool,
+}
+
 /// Layer `cfg` (whose keys present in the file are `file_keys`), the environment (`env`) and the
 /// flags. Values that do not parse are usage errors.
 pub fn layer(
     cfg: &GraderConfig,
     file_keys: &[String],
     env: &dyn Fn(&str) -> Option<String>,
-    flags: &LlmArgs,
+    flags: &Overrides,
 ) -> Result<Layered, UsageError> {
     let src = |key: &str| {
         if file_keys.iter().any(|k| k == key) { Source::ConfigFile } else { Source::Default }
@@ -425,15 +435,15 @@ mod tests {
         let cfg = GraderConfig { model: Some("from-config".into()), ..GraderConfig::default() };
         let env = env_of(&[("MOCKDESIGN_MODEL", "from-env"), ("MOCKDESIGN_BACKEND", "anthropic")]);
         let keys = vec!["model".to_string()];
-        let l = layer(&cfg, &keys, &env, &LlmArgs::default()).unwrap();
+        let l = layer(&cfg, &keys, &env, &Overrides::default()).unwrap();
         assert_eq!(l.model.value.as_deref(), Some("from-env"));
         assert_eq!(l.model.source, Source::Env("MOCKDESIGN_MODEL"));
         assert_eq!(l.backend.value, "anthropic");
-        let flags = LlmArgs { model: Some("from-flag".into()), no_cache: true, ..LlmArgs::default() };
+        let flags = Overrides { model: Some("from-flag".into()), no_cache: true, ..Overrides::default() };
         let l = layer(&cfg, &keys, &env, &flags).unwrap();
         assert_eq!(l.model.value.as_deref(), Some("from-flag"));
         assert!(!l.cache.value);
-        let l = layer(&cfg, &keys, &env_of(&[]), &LlmArgs::default()).unwrap();
+        let l = layer(&cfg, &keys, &env_of(&[]), &Overrides::default()).unwrap();
         assert_eq!(l.model.source, Source::ConfigFile);
         assert_eq!(l.timeout_secs.source, Source::Default);
     }
@@ -441,31 +451,31 @@ mod tests {
     #[test]
     fn settings_that_cannot_work_are_usage_errors() {
         let none = env_of(&[]);
-        let check = |flags: LlmArgs| {
+        let check = |flags: Overrides| {
             layer(&GraderConfig::default(), &[], &none, &flags).unwrap().check(&none).map(|_| ()).unwrap_err()
         };
-        let e = check(LlmArgs { backend: Some("gemini".into()), ..LlmArgs::default() });
+        let e = check(Overrides { backend: Some("gemini".into()), ..Overrides::default() });
         assert!(e.message.contains("unknown LLM backend 'gemini'"), "{}", e.message);
-        let e = check(LlmArgs {
+        let e = check(Overrides {
             model: Some("m".into()),
             base_url: Some("not a url".into()),
-            ..LlmArgs::default()
+            ..Overrides::default()
         });
         assert!(e.message.contains("not an http(s) URL"), "{}", e.message);
-        let e = check(LlmArgs::default());
+        let e = check(Overrides::default());
         assert!(e.message.contains("needs a model"), "{}", e.message);
-        let e = check(LlmArgs { model: Some("m".into()), timeout: Some(0.0), ..LlmArgs::default() });
+        let e = check(Overrides { model: Some("m".into()), timeout: Some(0.0), ..Overrides::default() });
         assert!(e.message.contains("positive number of seconds"), "{}", e.message);
-        let e = check(LlmArgs { backend: Some("http".into()), ..LlmArgs::default() });
+        let e = check(Overrides { backend: Some("http".into()), ..Overrides::default() });
         assert!(e.message.contains("needs a base URL"), "{}", e.message);
         let ok = layer(
             &GraderConfig::default(),
             &[],
             &none,
-            &LlmArgs {
+            &Overrides {
                 backend: Some("http".into()),
                 base_url: Some("http://127.0.0.1:9/g".into()),
-                ..LlmArgs::default()
+                ..Overrides::default()
             },
         )
         .unwrap()
