@@ -51,12 +51,16 @@ pub trait Shell {
     fn status(&mut self, status: &Status);
     /// Open `text` in an editor; the new text, or why that was not possible.
     fn edit(&mut self, text: &str) -> Result<String, String>;
-    /// Write the transcript to disk.
-    fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()>;
     /// Empty the line being typed (its phase ended and took it). Shells without one ignore it.
     fn clear_draft(&mut self) {}
     /// The session ended; stop drawing.
     fn finish(&mut self);
+}
+
+/// Where `Effect::Persist` goes: the session store ([`crate::store::SessionFile`]) in the
+/// program, a recorder in tests. Shells never save.
+pub trait Persist {
+    fn persist(&mut self, transcript: &Transcript) -> anyhow::Result<()>;
 }
 
 /// The longest the interviewer waits for an LLM-written follow-up before asking the rubric's probe.
@@ -81,6 +85,7 @@ pub async fn run(
     session: &mut Session,
     input: &mut mpsc::UnboundedReceiver<Input>,
     shell: &mut dyn Shell,
+    store: &mut dyn Persist,
     interviewer: Option<&LlmSettings>,
 ) -> anyhow::Result<Outcome> {
     let start = Instant::now();
@@ -111,7 +116,7 @@ pub async fn run(
                         timers.retain(|t| t.kind != timer.kind);
                         timers.push(timer);
                     }
-                    Effect::Save => save(shell, session.transcript(), &mut save_failed),
+                    Effect::Persist => persist(store, shell, session.transcript(), &mut save_failed),
                     Effect::RequestProbe { phase, text } => {
                         let found = rubric_probe(session, phase, &text);
                         if let (Some(settings), Some(_)) = (interviewer, &found) {
@@ -198,11 +203,11 @@ pub async fn run(
     }
 }
 
-/// Save through the shell. The first failure is shown as a warning; the session goes on with
-/// everything in memory, and every later change tries again (the command layer finds a fallback
-/// when the session ends).
-fn save(shell: &mut dyn Shell, transcript: &Transcript, failed: &mut bool) {
-    match shell.save(transcript) {
+/// Hand the transcript to the store. The first failure is shown as a warning; the session goes on
+/// with everything in memory, and every later change tries again (the command layer finds a
+/// fallback when the session ends).
+fn persist(store: &mut dyn Persist, shell: &mut dyn Shell, transcript: &Transcript, failed: &mut bool) {
+    match store.persist(transcript) {
         Ok(()) if *failed => {
             *failed = false;
             shell.show(&Message::Note("Saved again.".into()));
@@ -254,19 +259,6 @@ pub fn is_urgent(status: &Status) -> bool {
     status.phase_left <= (status.phase_budget * 0.25).min(120.0)
 }
 
-/// Where a session is saved; every shell saves through this.
-#[derive(Debug, Clone)]
-pub struct SessionFiles {
-    pub path: std::path::PathBuf,
-}
-
-impl SessionFiles {
-    pub fn save(&self, transcript: &Transcript) -> anyhow::Result<()> {
-        crate::store::save(&self.path, transcript)?;
-        Ok(())
-    }
-}
-
 /// The rubric's follow-up: about the heaviest item named but not explained, in the candidate's
 /// own words, else the probe of the most important item still missing.
 pub fn rubric_probe(session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
@@ -284,7 +276,6 @@ mod tests {
     #[derive(Default)]
     struct Fake {
         shown: Vec<Message>,
-        saves: Vec<Transcript>,
         statuses: usize,
         clears: usize,
     }
@@ -298,10 +289,6 @@ mod tests {
         }
         fn edit(&mut self, _text: &str) -> Result<String, String> {
             Err("no editor in tests".into())
-        }
-        fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
-            self.saves.push(transcript.clone());
-            Ok(())
         }
         fn clear_draft(&mut self) {
             self.clears += 1;
@@ -321,8 +308,9 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         tx.send(Input::Line("Group chat and receipts.".into())).unwrap();
         let mut shell = Fake::default();
+        let mut saves = Saves::default();
         let started = Instant::now();
-        let outcome = run(&mut s, &mut rx, &mut shell, None).await.unwrap();
+        let outcome = run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap();
         assert_eq!(outcome, Outcome::Finished);
         // Tokio's clock advanced by exactly the interview's length; the wall clock did not.
         let took = started.elapsed().as_secs_f64();
@@ -347,8 +335,9 @@ mod tests {
         let mut s = session(45.0);
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut shell = Fake::default();
+        let mut saves = Saves::default();
         let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, None).await;
+            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
         };
         let typing = async {
             tx.send(Input::Draft("half a thou".into())).unwrap();
@@ -357,16 +346,15 @@ mod tests {
         };
         tokio::join!(run, typing);
         let saved_draft_at =
-            shell.saves.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
+            saves.0.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
         assert!(saved_draft_at.is_some(), "autosave wrote the draft before the interrupt");
-        assert_eq!(shell.saves.last().unwrap().status, RunStatus::Quit);
+        assert_eq!(saves.0.last().unwrap().status, RunStatus::Quit);
     }
 
     /// A shell whose disk is full.
     #[derive(Default)]
     struct FullDisk {
         inner: Fake,
-        attempts: usize,
     }
 
     impl Shell for FullDisk {
@@ -379,11 +367,31 @@ mod tests {
         fn edit(&mut self, text: &str) -> Result<String, String> {
             self.inner.edit(text)
         }
-        fn save(&mut self, _transcript: &Transcript) -> anyhow::Result<()> {
+        fn finish(&mut self) {}
+    }
+
+    /// A store that records every transcript it was handed.
+    #[derive(Default)]
+    struct Saves(Vec<Transcript>);
+
+    impl Persist for Saves {
+        fn persist(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
+            self.0.push(transcript.clone());
+            Ok(())
+        }
+    }
+
+    /// A store on a full disk.
+    #[derive(Default)]
+    struct Full {
+        attempts: usize,
+    }
+
+    impl Persist for Full {
+        fn persist(&mut self, _transcript: &Transcript) -> anyhow::Result<()> {
             self.attempts += 1;
             anyhow::bail!("cannot save /data/sessions/x.json: No space left on device")
         }
-        fn finish(&mut self) {}
     }
 
     #[tokio::test(start_paused = true)]
@@ -396,7 +404,8 @@ mod tests {
         }
         tx.send(Input::Eof).unwrap();
         let mut shell = FullDisk::default();
-        let outcome = run(&mut s, &mut rx, &mut shell, None).await.unwrap();
+        let mut disk = Full::default();
+        let outcome = run(&mut s, &mut rx, &mut shell, &mut disk, None).await.unwrap();
         assert_eq!(outcome, Outcome::Finished, "the interview ran to its end");
         let warnings = shell
             .inner
@@ -405,7 +414,7 @@ mod tests {
             .filter(|m| matches!(m, Message::Warning(w) if w.contains("No space left")))
             .count();
         assert_eq!(warnings, 1, "warned once");
-        assert!(shell.attempts > 3, "retried on every change ({})", shell.attempts);
+        assert!(disk.attempts > 3, "retried on every change ({})", disk.attempts);
         assert_eq!(s.transcript().phases[0].answer, "first answer", "kept in memory");
         assert!(s.transcript().phases[1].answer.contains("second phase"));
     }
@@ -418,7 +427,8 @@ mod tests {
         tx.send(Input::Draft("second, not entered".into())).unwrap();
         tx.send(Input::Eof).unwrap();
         let mut shell = Fake::default();
-        assert_eq!(run(&mut s, &mut rx, &mut shell, None).await.unwrap(), Outcome::Finished);
+        let mut saves = Saves::default();
+        assert_eq!(run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap(), Outcome::Finished);
         assert_eq!(s.transcript().phases[0].answer, "first\nsecond, not entered");
     }
 
@@ -427,8 +437,9 @@ mod tests {
         let mut s = session(45.0);
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut shell = Fake::default();
+        let mut saves = Saves::default();
         let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, None).await;
+            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
         };
         let typing = async {
             // Typed 1 s before the requirements time up, after the last autosave: never entered.
@@ -438,13 +449,13 @@ mod tests {
         tokio::join!(run, typing);
         assert!(shell.clears >= 4, "the shell was told to empty its line at each phase end");
         // Every save, not just the last: the draft never sat in another phase's record.
-        for t in &shell.saves {
+        for t in &saves.0 {
             for p in &t.phases[1..] {
                 assert!(!p.answer.contains("typed as nothing"), "{:?}: {}", p.phase, p.answer);
                 assert!(p.draft.is_empty(), "{:?} draft: {}", p.phase, p.draft);
             }
         }
-        let last = shell.saves.last().unwrap();
+        let last = saves.0.last().unwrap();
         assert_eq!(last.phases[0].answer, "a high-level design typed as nothing");
         assert_eq!(last.status, RunStatus::Finished);
     }
@@ -455,9 +466,10 @@ mod tests {
         s.wait_for_enter();
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut shell = Fake::default();
+        let mut saves = Saves::default();
         let started = Instant::now();
         let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, None).await;
+            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
         };
         let candidate = async {
             tokio::time::sleep(Duration::from_secs(5 * 60)).await; // reads the opening
@@ -473,7 +485,7 @@ mod tests {
         // 5:00 reading + 45:00 interview + 10:00 paused, by tokio's clock.
         let took = started.elapsed().as_secs_f64();
         assert!((took - 60.0 * 60.0).abs() < 1.0, "{took}");
-        let t = shell.saves.last().unwrap();
+        let t = saves.0.last().unwrap();
         assert_eq!(t.status, RunStatus::Finished);
         assert!((t.phases[0].used_secs - 120.0).abs() < 1.0, "{}", t.phases[0].used_secs);
         assert!((t.phases[1].paused_secs - 600.0).abs() < 1.0);

@@ -20,6 +20,19 @@ use thiserror::Error;
 
 use crate::model::{SCHEMA_VERSION, Transcript};
 
+/// A session's file: where the driver's `Effect::Persist` goes.
+#[derive(Debug, Clone)]
+pub struct SessionFile {
+    pub path: PathBuf,
+}
+
+impl crate::driver::Persist for SessionFile {
+    fn persist(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
+        save(&self.path, transcript)?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum TranscriptError {
     #[error("cannot read {}: {source}", path.display())]

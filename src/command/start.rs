@@ -184,18 +184,19 @@ pub(crate) fn run_session(
         .build()
         .context("cannot start the session")?;
     let mut stdin_ended = None;
+    let mut sink = crate::store::SessionFile { path: path.to_path_buf() };
     let outcome = runtime.block_on(async {
         spawn_signal_watch(tx.clone(), !interactive);
         if interactive {
-            let mut shell = TerminalShell::start(path.to_path_buf(), color, tx.clone())
-                .context("cannot use the terminal")?;
-            let outcome = driver::run(&mut session, &mut rx, &mut shell, interviewer.as_ref()).await;
+            let mut shell = TerminalShell::start(color, tx.clone()).context("cannot use the terminal")?;
+            let outcome =
+                driver::run(&mut session, &mut rx, &mut shell, &mut sink, interviewer.as_ref()).await;
             shell.restore();
             outcome
         } else {
             stdin_ended = Some(spawn_stdin_lines(tx.clone()));
-            let mut shell = PlainShell::new(path.to_path_buf());
-            driver::run(&mut session, &mut rx, &mut shell, interviewer.as_ref()).await
+            let mut shell = PlainShell::new();
+            driver::run(&mut session, &mut rx, &mut shell, &mut sink, interviewer.as_ref()).await
         }
     })?;
     // Its signal watchers go with it; whatever runs next watches for itself.

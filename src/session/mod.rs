@@ -102,8 +102,8 @@ pub enum Effect {
     Show(Message),
     /// Fire `Event::Timer(timer)` at `timer.at`. A new timer of the same kind replaces the old one.
     Schedule(Timer),
-    /// Write the transcript ([`Session::transcript`]) to disk now.
-    Save,
+    /// Persist the transcript ([`Session::transcript`]) now: the driver hands it to the store.
+    Persist,
     /// Compute the interviewer's follow-up for `phase` from `text` and reply with `Event::Probe`.
     RequestProbe {
         phase: Phase,
@@ -116,7 +116,7 @@ pub enum Effect {
     /// Empty the line being typed: its phase ended and it was filed there (a draft belongs to
     /// the phase it was typed in, never to the next one).
     ClearDraft,
-    /// The session is over (after a final `Save`).
+    /// The session is over (after a final `Persist`).
     End(Outcome),
 }
 
@@ -993,8 +993,8 @@ impl Session {
         self.transcript.updated_at = now.wall;
         self.dirty = false;
         // Keep one Save, after every change.
-        fx.retain(|e| *e != Effect::Save);
-        fx.push(Effect::Save);
+        fx.retain(|e| *e != Effect::Persist);
+        fx.push(Effect::Persist);
     }
 }
 

@@ -69,7 +69,7 @@ impl Sim {
                     self.timers.retain(|x| x.kind != t.kind);
                     self.timers.push(t);
                 }
-                Effect::Save => self.saves += 1,
+                Effect::Persist => self.saves += 1,
                 Effect::RequestProbe { phase, text } => {
                     self.probes += 1;
                     let d = design();

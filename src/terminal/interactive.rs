@@ -7,7 +7,6 @@
 //! which puts it back. Bracketed paste delivers a 200-line paste as one event.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
@@ -19,7 +18,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 use tokio::sync::mpsc;
 
 use crate::driver::{Input, Shell, Status, is_urgent};
-use crate::model::Transcript;
 use crate::session::{Message, fmt_duration, literal_line};
 
 use super::render::{message_markdown, to_terminal};
@@ -332,7 +330,6 @@ fn shown_as(line: &str) -> std::borrow::Cow<'_, str> {
 pub struct TerminalShell {
     bar: ProgressBar,
     color: bool,
-    files: crate::driver::SessionFiles,
     paused: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
     /// Set when the phase ended and took the line being typed: the input thread empties it.
@@ -343,7 +340,7 @@ pub struct TerminalShell {
 
 impl TerminalShell {
     /// Enter raw mode, draw the footer and start reading keys into `tx`.
-    pub fn start(path: PathBuf, color: bool, tx: mpsc::UnboundedSender<Input>) -> io::Result<Self> {
+    pub fn start(color: bool, tx: mpsc::UnboundedSender<Input>) -> io::Result<Self> {
         terminal::enable_raw_mode()?;
         let _ = execute!(io::stdout(), event::EnableBracketedPaste);
         let bar = ProgressBar::with_draw_target(
@@ -364,16 +361,7 @@ impl TerminalShell {
             let bar = bar.clone();
             thread::spawn(move || read_keys(&bar, &tx, &flags, color))
         };
-        Ok(Self {
-            bar,
-            color,
-            files: crate::driver::SessionFiles { path },
-            paused,
-            stop,
-            clear,
-            thread: Some(thread),
-            restored: false,
-        })
+        Ok(Self { bar, color, paused, stop, clear, thread: Some(thread), restored: false })
     }
 
     fn print(&self, text: &str) {
@@ -594,10 +582,6 @@ impl Shell for TerminalShell {
             Ok(s) => Err(format!("the editor ({editor}) exited with {s}; your answer is unchanged")),
             Err(e) => Err(format!("cannot start the editor ({editor}): {e}")),
         }
-    }
-
-    fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
-        self.files.save(transcript)
     }
 
     fn clear_draft(&mut self) {

@@ -2,7 +2,6 @@
 //! no bars, no editor (PRODUCT.md, "Non-terminal input").
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -10,7 +9,6 @@ use std::thread;
 use tokio::sync::mpsc;
 
 use crate::driver::{Input, Shell, Status};
-use crate::model::Transcript;
 use crate::session::Message;
 
 use super::render::message_markdown;
@@ -125,14 +123,13 @@ impl BufRead for ChannelLines {
     }
 }
 
-/// Plain text on standard output; saving and probes through [`SessionFiles`](crate::driver::SessionFiles).
-pub struct PlainShell {
-    pub files: crate::driver::SessionFiles,
-}
+/// Plain text on standard output (the store saves; the driver asks for probes).
+#[derive(Debug, Default)]
+pub struct PlainShell;
 
 impl PlainShell {
-    pub fn new(path: PathBuf) -> Self {
-        Self { files: crate::driver::SessionFiles { path } }
+    pub fn new() -> Self {
+        Self
     }
 }
 
@@ -147,10 +144,6 @@ impl Shell for PlainShell {
 
     fn edit(&mut self, _text: &str) -> Result<String, String> {
         Err("/edit needs a terminal".into())
-    }
-
-    fn save(&mut self, transcript: &Transcript) -> anyhow::Result<()> {
-        self.files.save(transcript)
     }
 
     fn finish(&mut self) {}
