@@ -34,7 +34,7 @@ pub enum Input {
 
 /// The countdown the shell keeps visible.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Status {
+pub struct Countdown {
     pub phase: Phase,
     pub phase_left: f64,
     pub phase_budget: f64,
@@ -48,7 +48,7 @@ pub trait Shell {
     /// Show a message from the engine.
     fn show(&mut self, message: &Message);
     /// Refresh the countdown.
-    fn status(&mut self, status: &Status);
+    fn status(&mut self, status: &Countdown);
     /// Open `text` in an editor; the new text, or why that was not possible.
     fn edit(&mut self, text: &str) -> Result<String, String>;
     /// Empty the line being typed (its phase ended and took it). Shells without one ignore it.
@@ -191,7 +191,7 @@ pub async fn run(
             _ = autosave.tick() => queue.push_back(Event::Autosave { draft: draft.clone() }),
             _ = refresh.tick() => {
                 let now = clock().secs;
-                shell.status(&Status {
+                shell.status(&Countdown {
                     phase: session.phase(),
                     phase_left: session.phase_left(now),
                     phase_budget: session.phase_budget(),
@@ -255,7 +255,7 @@ async fn sleep_until_opt(deadline: Option<Instant>) {
 }
 
 /// Is the phase in its last two minutes (or last quarter)? Shells colour the countdown by it.
-pub fn is_urgent(status: &Status) -> bool {
+pub fn is_urgent(status: &Countdown) -> bool {
     status.phase_left <= (status.phase_budget * 0.25).min(120.0)
 }
 
@@ -284,7 +284,7 @@ mod tests {
         fn show(&mut self, message: &Message) {
             self.shown.push(message.clone());
         }
-        fn status(&mut self, _status: &Status) {
+        fn status(&mut self, _status: &Countdown) {
             self.statuses += 1;
         }
         fn edit(&mut self, _text: &str) -> Result<String, String> {
@@ -361,7 +361,7 @@ mod tests {
         fn show(&mut self, message: &Message) {
             self.inner.show(message);
         }
-        fn status(&mut self, status: &Status) {
+        fn status(&mut self, status: &Countdown) {
             self.inner.status(status);
         }
         fn edit(&mut self, text: &str) -> Result<String, String> {

@@ -35,8 +35,3 @@ impl UsageError {
 #[derive(Debug, Error)]
 #[error("interrupted")]
 pub struct Interrupted;
-
-/// Shorthand for returning a usage error from a command.
-pub fn usage(message: impl Into<String>) -> anyhow::Error {
-    UsageError::new(message).into()
-}

@@ -15,8 +15,6 @@ use crate::catalog::{Design, Item, Phase};
 
 /// A synchronous grader (the rubric and self graders; the LLM grader is async and lives in `llm`).
 pub trait Grader {
-    /// `rubric`, `llm`, `self`.
-    fn name(&self) -> &'static str;
     fn grade(&self, design: &Design, answers: &Answers) -> Scorecard;
 }
 

@@ -17,7 +17,7 @@ use crossterm::{execute, terminal};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 use tokio::sync::mpsc;
 
-use crate::driver::{Input, Shell, Status, is_urgent};
+use crate::driver::{Countdown, Input, Shell, is_urgent};
 use crate::session::{Message, fmt_duration, literal_line};
 
 use super::render::{message_markdown, to_terminal};
@@ -394,7 +394,7 @@ impl Drop for TerminalShell {
 
 /// The countdown line: phase, time left in it and in the interview, and a bar of the phase's
 /// time used, never wider than `width` (a wrapped footer would garble the screen on resize).
-pub fn status_line(s: &Status, width: usize, color: bool) -> String {
+pub fn status_line(s: &Countdown, width: usize, color: bool) -> String {
     let left = if s.phase_left < 0.0 {
         format!("overtime {}", fmt_duration(-s.phase_left))
     } else {
@@ -546,7 +546,7 @@ impl Shell for TerminalShell {
         self.print(&format!("\n{}\n", text.trim_matches('\n')));
     }
 
-    fn status(&mut self, s: &Status) {
+    fn status(&mut self, s: &Countdown) {
         let width = usize::from(RawOut.width());
         self.bar.set_prefix(status_line(s, width, self.color));
     }
@@ -666,7 +666,7 @@ mod tests {
         let footer = ["x".repeat(99), format!("› {}\n  {}", "y".repeat(97), "z".repeat(10))];
         assert_eq!(reflowed_rows(&footer, 100), 0, "no narrower: nothing extra");
         assert_eq!(reflowed_rows(&footer, 50), 2, "two long lines take a row more each");
-        let s = Status {
+        let s = Countdown {
             phase: Phase::Requirements,
             phase_left: 60.0,
             phase_budget: 480.0,
@@ -701,7 +701,7 @@ mod tests {
 
     #[test]
     fn the_countdown_line_fits_any_width() {
-        let s = Status {
+        let s = Countdown {
             phase: Phase::DeepDive,
             phase_left: 125.0,
             phase_budget: 900.0,

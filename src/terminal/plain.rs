@@ -8,7 +8,7 @@ use std::thread;
 
 use tokio::sync::mpsc;
 
-use crate::driver::{Input, Shell, Status};
+use crate::driver::{Countdown, Input, Shell};
 use crate::session::Message;
 
 use super::render::message_markdown;
@@ -140,7 +140,7 @@ impl Shell for PlainShell {
         let _ = out.flush();
     }
 
-    fn status(&mut self, _status: &Status) {}
+    fn status(&mut self, _status: &Countdown) {}
 
     fn edit(&mut self, _text: &str) -> Result<String, String> {
         Err("/edit needs a terminal".into())

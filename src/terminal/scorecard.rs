@@ -87,12 +87,6 @@ pub fn nothing_to_grade(t: &Transcript) -> Option<String> {
     Some(format!("{how} in this {} session, so there is nothing to grade.", t.design_title))
 }
 
-/// The plain scorecard at 100 columns, without timings: kept for callers written against the
-/// first skeleton (the session's end screen); new code calls [`render`].
-pub fn render_text(card: &Scorecard, design: &Design) -> String {
-    render(card, design, None, RenderOpts::plain(100))
-}
-
 /// Markdown through termimad's default skin.
 pub fn styled(markdown: &str, width: usize) -> String {
     let skin = termimad::MadSkin::default();

@@ -40,10 +40,6 @@ pub use matching::MAX_FILLER;
 pub struct RubricGrader;
 
 impl Grader for RubricGrader {
-    fn name(&self) -> &'static str {
-        "rubric"
-    }
-
     fn grade(&self, design: &Design, answers: &Answers) -> Scorecard {
         compiled(design).grade(design, answers)
     }
