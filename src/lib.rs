@@ -1,15 +1,21 @@
 //! mockdesign — a mock system-design interview simulator for the terminal.
 //!
-//! Module map (a pure core, a thin shell):
+//! Module map (a pure core, a thin shell; `tests/it/architecture.rs` checks that the core —
+//! catalog, model, text, session, grade, progress — uses no shell module, disk, socket or clock):
 //! - [`cli`]: clap definitions only.
 //! - [`command`]: one file per subcommand; the only place that wires core and shell together.
 //! - [`catalog`]: designs — embedded `prompts/`, `rubrics/` and model `answers/`, user overrides,
 //!   validation. No I/O beyond reading the user's design files.
 //! - [`session`]: the interview engine, a pure state machine (events in, effects out). Never touches
 //!   the terminal, the clock, the network or the disk.
-//! - [`grade`]: the `Grader` trait, the rubric matcher, self-scoring and the LLM grader (`grade::llm`,
-//!   the one place that touches the network).
-//! - [`transcript`]: the saved record of a session: serde model, schema version, atomic save/load.
+//! - [`grade`]: the `Grader` trait, the rubric grader (compile, analyse, match, judge; word lists in
+//!   `lexicon/`), self-scoring, the curveball's grade and the LLM grader (`grade::llm`, the one
+//!   place that touches the network).
+//! - [`model`]: the plain data that crosses modules — a session's record, a scorecard, an answer
+//!   split into phases. Serde shapes, no I/O.
+//! - [`store`]: the only code that touches `DATA/sessions/`: atomic save, load, list, resolve, the
+//!   one-writer lock. The driver hands the engine's `Effect::Persist` to it.
+//! - [`driver`]: the async loop that turns effects into I/O and timers into events.
 //! - [`terminal`]: the shell — input, countdown, Markdown and scorecard rendering.
 //! - [`progress`]: history, statistics, the weekly goal, the next session and comparisons, computed
 //!   over loaded transcripts with the time passed in. Never reads the clock or the disk.
