@@ -67,22 +67,18 @@ pub fn load(path: &Path) -> Result<Transcript, TranscriptError> {
 
 /// Write `transcript` to `path` atomically: temporary file in the same folder, fsync, rename.
 pub fn save(path: &Path, transcript: &Transcript) -> Result<(), TranscriptError> {
-    let write_err = |source: std::io::Error| TranscriptError::Write { path: path.to_path_buf(), source };
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir).map_err(write_err)?;
-    let json = serde_json::to_vec_pretty(transcript).map_err(|e| write_err(std::io::Error::other(e)))?;
-    let mut tmp =
-        tempfile::Builder::new().prefix(".tmp-").suffix(".json").tempfile_in(dir).map_err(write_err)?;
-    tmp.write_all(&json).map_err(write_err)?;
-    tmp.write_all(b"\n").map_err(write_err)?;
-    tmp.as_file().sync_all().map_err(write_err)?;
-    tmp.persist(path).map_err(|e| write_err(e.error))?;
-    sync_dir(dir).map_err(write_err)
+    write_atomically(path, transcript, false)
 }
 
 /// Write a new transcript at `path`, failing with `AlreadyExists` (as the source of a `Write`
 /// error) when a file is already there: how a new session claims its id.
 pub fn create_new(path: &Path, transcript: &Transcript) -> Result<(), TranscriptError> {
+    write_atomically(path, transcript, true)
+}
+
+/// Temporary file in the same folder, fsync, rename (never over an existing file when `exclusive`),
+/// fsync of the folder.
+fn write_atomically(path: &Path, transcript: &Transcript, exclusive: bool) -> Result<(), TranscriptError> {
     let write_err = |source: std::io::Error| TranscriptError::Write { path: path.to_path_buf(), source };
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(dir).map_err(write_err)?;
@@ -92,7 +88,11 @@ pub fn create_new(path: &Path, transcript: &Transcript) -> Result<(), Transcript
     tmp.write_all(&json).map_err(write_err)?;
     tmp.write_all(b"\n").map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
-    tmp.persist_noclobber(path).map_err(|e| write_err(e.error))?;
+    if exclusive {
+        tmp.persist_noclobber(path).map_err(|e| write_err(e.error))?;
+    } else {
+        tmp.persist(path).map_err(|e| write_err(e.error))?;
+    }
     sync_dir(dir).map_err(write_err)
 }
 

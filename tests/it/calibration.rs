@@ -17,16 +17,7 @@ use mockdesign::grade::{Answers, Grader, Scorecard};
 
 use crate::common::fixture;
 
-pub const CORE: [&str; 8] = [
-    "whatsapp",
-    "payment-system",
-    "news-feed",
-    "search",
-    "notification-system",
-    "booking-system",
-    "analytics-pipeline",
-    "auth-service",
-];
+use mockdesign::catalog::CORE;
 
 fn design(id: &str) -> Design {
     Catalog::builtin().find(id).expect("a built-in design").clone()

@@ -14,7 +14,8 @@ use crate::common::{Home, stderr, stdout};
 /// A key that must never show up anywhere but a request header.
 const KEY: &str = "sk-mockdesign-test-SECRET-0123456789abcdef";
 
-const ANSWER: &str = "\
+/// A short real answer: the one the LLM tests grade (the real-server tests too).
+pub const ANSWER: &str = "\
 # Requirements
 Users send 1:1 and group chat messages with delivered and read receipts; offline phones get messages later.
 About 2 billion users sending 40 messages a day gives roughly 1 million messages per second at peak.

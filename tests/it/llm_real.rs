@@ -25,22 +25,7 @@ const MODEL: &str = "smollm2-135m-instruct";
 /// The per-request timeout the tests give the grader: a 135M model on two busy cores.
 const TIMEOUT_SECS: u64 = 300;
 
-const ANSWER: &str = "\
-# Requirements
-Users send 1:1 and group chat messages with delivered and read receipts; offline phones get messages later.
-About 2 billion users sending 40 messages a day gives roughly 1 million messages per second at peak.
-
-# High-level design
-Each phone keeps a persistent WebSocket connection to a chat server.
-A session service records which chat server holds each user's connection.
-
-# Deep dive
-Messages for offline users are stored in an inbox table and delivered when the phone reconnects.
-Each message gets a per-chat sequence number so clients can order and deduplicate.
-
-# Trade-offs
-We choose availability over strict consistency for presence.
-";
+use crate::llm::ANSWER;
 
 // ---- the server ---------------------------------------------------------------------------------
 

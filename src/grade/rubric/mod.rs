@@ -4,12 +4,12 @@
 //! handled explicitly) rather than keyword counting.
 //!
 //! Four stages, one file each:
-//! 1. [`compile`]: a rubric and its design's prompt, read through the shared vocabulary
+//! 1. `compile`: a rubric and its design's prompt, read through the shared vocabulary
 //!    (`lexicon/`, [`lexicon`]), once per distinct content.
-//! 2. [`analyse`]: the answer cut into blocks and sentences; headings, questions, echoes of the
+//! 2. `analyse`: the answer cut into blocks and sentences; headings, questions, echoes of the
 //!    interviewer and negated scopes marked.
-//! 3. [`matching`]: where each item's concepts occur, and which occurrences are rejected.
-//! 4. [`judge`]: explained (full credit), named (a small share, reported as "named, not
+//! 3. `matching`: where each item's concepts occur, and which occurrences are rejected.
+//! 4. `judge`: explained (full credit), named (a small share, reported as "named, not
 //!    explained"), or nothing; estimates checked against their reference range.
 //!
 //! An item is judged against the whole answer, whatever heading it sits under (headings only pick
