@@ -17,4 +17,5 @@ mod interview;
 mod llm;
 mod progress;
 mod session;
+mod snapshots;
 mod study;
