@@ -121,12 +121,18 @@ fn render(ctx: &Ctx, t: &mut Transcript, card: &Scorecard, show: Show) -> Result
                 Some(line) => format!("{line}\n"),
                 None => scorecard::render_markdown(card, design, Some(t)),
             };
-            format!("{card_md}\n{}", scorecard::transcript_markdown(t))
+            format!("{}\n\n{}", card_md.trim_end(), scorecard::transcript_markdown(t))
         }
         Some(ReviewFormat::Text) | None => {
             let opts = RenderOpts::for_stdout();
             let session = scorecard::transcript_markdown(t);
-            let session = if opts.color { scorecard::styled(&session, opts.width) } else { session };
+            // Plain, the session is its Markdown, ending in one newline (what follows opens with
+            // its own blank line).
+            let session = if opts.color {
+                scorecard::styled(&session, opts.width)
+            } else {
+                format!("{}\n", session.trim_end())
+            };
             let card_text = match &nothing {
                 Some(line) => format!("{line}\n"),
                 None => scorecard::render(card, design, Some(t), opts),
