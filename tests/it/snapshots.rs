@@ -407,6 +407,15 @@ fn errors_in_the_configuration() {
     insta::assert_snapshot!("error_config_bad_value", run(&home, &["list"]));
     home.write("config.toml", "[grader\nbackend = \"openai\"\n");
     insta::assert_snapshot!("error_config_not_toml", run(&home, &["list"]));
+    home.write("config.toml", "[stats]\nweekly_gaol = 3\n");
+    insta::assert_snapshot!("error_config_unknown_key", run(&home, &["list"]));
+    home.write("config.toml", "[session]\nminutes = -3\n");
+    insta::assert_snapshot!("error_config_out_of_range", run(&home, &["list"]));
+    home.write("config.toml", "[grader]\nkind = \"magic\"\n");
+    insta::assert_snapshot!(
+        "error_config_unknown_grader",
+        run(&home, &["grade", "whatsapp", fixture("whatsapp/weak.md").to_str().unwrap()])
+    );
     home.write("config.toml", "[grader]\nbackend = \"carrier-pigeon\"\n");
     let answers = fixture("whatsapp/weak.md");
     insta::assert_snapshot!(
@@ -420,6 +429,23 @@ fn errors_in_the_configuration() {
         run(
             &fresh,
             &["grade", "whatsapp", answers.to_str().unwrap(), "--grader", "llm", "--backend", "http"]
+        )
+    );
+    insta::assert_snapshot!(
+        "error_llm_bad_timeout",
+        run(
+            &fresh,
+            &[
+                "grade",
+                "whatsapp",
+                answers.to_str().unwrap(),
+                "--grader",
+                "llm",
+                "--model",
+                "m",
+                "--timeout",
+                "0"
+            ]
         )
     );
     insta::assert_snapshot!(
@@ -455,4 +481,45 @@ fn errors_in_study_and_validate() {
     let txt = home.write("notes.txt", "hello\n");
     insta::assert_snapshot!("error_validate_wrong_kind", run(&home, &["validate", txt.to_str().unwrap()]));
     insta::assert_snapshot!("error_unknown_subcommand_flag", run(&home, &["history", "--verbose"]));
+    insta::assert_snapshot!("error_completions_unknown_shell", run(&home, &["completions", "cmd.exe"]));
+}
+
+/// A user design (the built-in WhatsApp rubric and prompt under another id) with no model answer.
+fn home_with_user_design(id: &str) -> Home {
+    let home = Home::new();
+    let mut rubric = Catalog::builtin().find("whatsapp").unwrap().rubric.clone();
+    rubric.id = id.to_string();
+    rubric.title = "My chat".to_string();
+    rubric.aliases.clear();
+    home.write(&format!("rubrics/{id}.toml"), &toml::to_string(&rubric).expect("rubric as TOML"));
+    let prompt = mockdesign::catalog::builtin_sources()
+        .find(|(design, _, _)| *design == "whatsapp")
+        .map(|(_, _, md)| md)
+        .unwrap();
+    home.write(&format!("prompts/{id}.md"), prompt);
+    home
+}
+
+#[test]
+fn errors_in_the_users_own_designs() {
+    let home = home_with_user_design("my-chat");
+    insta::assert_snapshot!("error_study_without_a_model_answer", run(&home, &["study", "my-chat"]));
+    home.write("rubrics/broken.toml", "id = \"broken\"\ntitle = \n");
+    insta::assert_snapshot!("warning_broken_user_rubric_list", run(&home, &["list"]));
+}
+
+#[test]
+fn validate_names_a_broken_user_design_once_not_also_as_a_warning() {
+    let home = Home::new();
+    let broken = home.write("rubrics/broken.toml", "id = \"broken\"\ntitle = \n");
+    insta::assert_snapshot!(
+        "error_validate_broken_rubric",
+        run(&home, &["validate", broken.to_str().unwrap()])
+    );
+}
+
+#[test]
+fn delete_from_a_script_names_what_it_deleted() {
+    let home = home_with_history();
+    insta::assert_snapshot!("delete_piped", run(&home, &["delete", "20261105-110000-search"]));
 }
