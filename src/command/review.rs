@@ -14,6 +14,7 @@
 //! was typed or pasted, and replaying an escape sequence could clear the screen or set the
 //! clipboard.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -127,9 +128,12 @@ fn render(ctx: &Ctx, t: &mut Transcript, card: &Scorecard, show: Show) -> Result
             let opts = RenderOpts::for_stdout();
             let session = scorecard::transcript_markdown(t);
             // Plain, the session is its Markdown, ending in one newline (what follows opens with
-            // its own blank line).
+            // its own blank line); on a terminal (NO_COLOR) fitted to its width like the scorecard
+            // above it, so the terminal never cuts an answer mid-word. A pipe gets whole lines.
             let session = if opts.color {
                 scorecard::styled(&session, opts.width)
+            } else if std::io::stdout().is_terminal() {
+                crate::terminal::style::fit(session.trim_end(), opts.width) + "\n"
             } else {
                 format!("{}\n", session.trim_end())
             };

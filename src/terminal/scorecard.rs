@@ -47,10 +47,10 @@ pub fn render(
     transcript: Option<&Transcript>,
     opts: RenderOpts,
 ) -> String {
-    // The plain detail opens with its own blank line (as it follows the summary in a session's
-    // end screen); the styled one starts at its first heading.
-    let gap = if opts.color { "\n" } else { "" };
-    format!("{}{gap}{}", render_summary(card, design, transcript, opts), render_detail(card, design, opts))
+    // One blank line between them, plain or styled, whatever each ends or starts with.
+    let summary = render_summary(card, design, transcript, opts);
+    let detail = render_detail(card, design, opts);
+    format!("{}\n\n{}", summary.trim_end(), detail.trim_start_matches('\n'))
 }
 
 /// The one-screen summary: score, verdict and the level explained, phase bars with time against

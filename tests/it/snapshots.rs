@@ -523,3 +523,22 @@ fn delete_from_a_script_names_what_it_deleted() {
     let home = home_with_history();
     insta::assert_snapshot!("delete_piped", run(&home, &["delete", "20261105-110000-search"]));
 }
+
+/// On a terminal without colour the session's own text (the answers) was printed as long lines,
+/// so the terminal cut them mid-word; it is fitted to the terminal like the scorecard above it.
+#[test]
+fn review_on_a_terminal_without_colour_fits_the_answers_to_its_width() {
+    use expectrl::{Eof, Expect};
+
+    let (home, id) = home_with_answered_session();
+    let mut cmd = home.std_cmd();
+    cmd.args(["review", &id]).env("TERM", "xterm").env("PAGER", "cat").env_remove("COLUMNS");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    let seen = p.expect(Eof).expect("the review ends");
+    let text = String::from_utf8_lossy(seen.as_bytes()).replace('\r', "");
+    assert!(text.contains("First I want to agree on what we build now."), "the answers are shown:\n{text}");
+    // The pseudo-terminal is expectrl's default, 80 columns.
+    let long: Vec<&str> = text.lines().filter(|l| l.chars().count() > 80).collect();
+    assert!(long.is_empty(), "lines wider than the terminal's 80 columns:\n{}", long.join("\n"));
+}
