@@ -244,6 +244,33 @@ fn review_piped_prints_the_scorecard_of_a_saved_session() {
     insta::assert_snapshot!("review_latest", run(&home, &["review", "latest"]));
 }
 
+#[test]
+fn review_json_is_the_stored_scorecard_for_scripts() {
+    let (home, id) = home_with_answered_session();
+    insta::assert_snapshot!("review_json", run(&home, &["review", &id, "--json"]));
+}
+
+#[test]
+fn self_score_piped_compares_the_ticks_with_the_grader() {
+    let (home, id) = home_with_answered_session();
+    let items = Catalog::builtin().find("whatsapp").unwrap().rubric.items.len();
+    // The first half ticked, the rest missed.
+    let ticks: String = (0..items).map(|n| if n < items / 2 { "y\n" } else { "n\n" }).collect();
+    insta::assert_snapshot!("self_score_piped", run_in(&home, &["self-score", &id], &ticks));
+}
+
+#[test]
+fn help_lists_the_commands_and_examples() {
+    insta::assert_snapshot!("help", run(&Home::new(), &["--help"]));
+}
+
+#[test]
+fn config_show_names_where_each_setting_comes_from() {
+    let home = Home::new();
+    home.write("config.toml", "[grader]\nmodel = \"llama3.1\"\n\n[stats]\nweekly_goal = 3\n");
+    insta::assert_snapshot!("config_show", run(&home, &["config", "--show"]));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Progress.
 
@@ -297,6 +324,12 @@ fn stats_shows_the_week_each_design_the_weakest_areas_and_what_next() {
     let home = home_with_recent_history();
     insta::assert_snapshot!("stats", run(&home, &["stats"]));
     insta::assert_snapshot!("stats_empty", run(&Home::new(), &["stats"]));
+}
+
+#[test]
+fn stats_json_is_the_progress_for_scripts() {
+    // Its dates are relative to now: redacted, the rest compared in full.
+    snapshot_graded_now!("stats_json", run(&home_with_recent_history(), &["stats", "--json"]));
 }
 
 // ---------------------------------------------------------------------------------------------
