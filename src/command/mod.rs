@@ -42,9 +42,6 @@ impl Ctx {
         let paths = Paths::resolve(global.data_dir.as_deref())?;
         let config = Config::load(&paths.config_file())?;
         let catalog = Catalog::load(&paths.rubrics(), &paths.prompts());
-        for w in &catalog.warnings {
-            eprintln!("mockdesign: warning: {w}");
-        }
         Ok(Self { global: global.clone(), paths, config, catalog })
     }
 
@@ -96,6 +93,13 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         .into());
     }
     let ctx = Ctx::new(&cli.global)?;
+    // A user design that could not be loaded is a warning on every command but `validate`, whose
+    // report names the same problem (it would otherwise be printed twice).
+    if !matches!(cli.command, Some(Command::Validate { .. })) {
+        for w in &ctx.catalog.warnings {
+            eprintln!("mockdesign: warning: {w}");
+        }
+    }
     match cli.command {
         None => match cli.start.design.clone() {
             Some(_) => start::run(&ctx, &cli.start),

@@ -14,6 +14,7 @@
 //! was typed or pasted, and replaying an escape sequence could clear the screen or set the
 //! clipboard.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -122,12 +123,21 @@ fn render(ctx: &Ctx, t: &mut Transcript, card: &Scorecard, show: Show) -> Result
                 Some(line) => format!("{line}\n"),
                 None => scorecard::render_markdown(card, design, Some(t)),
             };
-            format!("{card_md}\n{}", scorecard::transcript_markdown(t))
+            format!("{}\n\n{}", card_md.trim_end(), scorecard::transcript_markdown(t))
         }
         Some(ReviewFormat::Text) | None => {
             let opts = RenderOpts::for_stdout();
             let session = scorecard::transcript_markdown(t);
-            let session = if opts.color { scorecard::styled(&session, opts.width) } else { session };
+            // Plain, the session is its Markdown, ending in one newline (what follows opens with
+            // its own blank line); on a terminal (NO_COLOR) fitted to its width like the scorecard
+            // above it, so the terminal never cuts an answer mid-word. A pipe gets whole lines.
+            let session = if opts.color {
+                scorecard::styled(&session, opts.width)
+            } else if std::io::stdout().is_terminal() {
+                crate::terminal::style::fit(session.trim_end(), opts.width) + "\n"
+            } else {
+                format!("{}\n", session.trim_end())
+            };
             let card_text = match &nothing {
                 Some(line) => format!("{line}\n"),
                 None => scorecard::render(card, design, Some(t), opts),

@@ -99,7 +99,13 @@ fn claim_session(
 /// The written answer of `--answers FILE`; unreadable or empty is a usage error.
 fn read_answers(file: &Path) -> Result<Answers> {
     let md = std::fs::read_to_string(file).map_err(|e| {
-        UsageError::new(format!("cannot read the answers file {}: {e}", file.display())).with_hint(
+        // In words, not an OS error number.
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "there is no such file".to_string(),
+            std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
+            _ => e.to_string(),
+        };
+        UsageError::new(format!("cannot read the answers file {}: {why}", file.display())).with_hint(
             "give a Markdown file with Requirements / High-level design / Deep dive / Trade-offs headings",
         )
     })?;

@@ -47,7 +47,10 @@ pub fn render(
     transcript: Option<&Transcript>,
     opts: RenderOpts,
 ) -> String {
-    format!("{}\n{}", render_summary(card, design, transcript, opts), render_detail(card, design, opts))
+    // One blank line between them, plain or styled, whatever each ends or starts with.
+    let summary = render_summary(card, design, transcript, opts);
+    let detail = render_detail(card, design, opts);
+    format!("{}\n\n{}", summary.trim_end(), detail.trim_start_matches('\n'))
 }
 
 /// The one-screen summary: score, verdict and the level explained, phase bars with time against
@@ -340,7 +343,7 @@ fn summary_markdown(card: &Scorecard, design: &Design, transcript: Option<&Trans
 
 fn detail_markdown(card: &Scorecard, design: &Design) -> String {
     let mut md = String::new();
-    let mut quoted = std::collections::HashSet::new();
+    let mut quoted = Quoted::new();
     for p in &card.phases {
         let _ = writeln!(md, "## {} · {:.1}\n", p.phase.title(), p.score);
         for v in &p.items {
@@ -350,7 +353,7 @@ fn detail_markdown(card: &Scorecard, design: &Design) -> String {
                 Mark::Covered => {
                     let _ = writeln!(md, "* ✓ {text}");
                     if let Some(e) = &v.evidence {
-                        let _ = writeln!(md, "> {}", quote_once(&mut quoted, e, &v.id));
+                        let _ = writeln!(md, "> {}", quote_once(&mut quoted, e, text));
                     }
                 }
                 Mark::Bare => {
@@ -360,7 +363,7 @@ fn detail_markdown(card: &Scorecard, design: &Design) -> String {
                         let _ = writeln!(md, "> {}", c.trim());
                     }
                     if let Some(e) = &v.evidence {
-                        let _ = writeln!(md, "> {}", quote_once(&mut quoted, e, &v.id));
+                        let _ = writeln!(md, "> {}", quote_once(&mut quoted, e, text));
                     }
                     if let Some(i) = item {
                         let _ = writeln!(md, "> *Why it matters:* {}", i.why.trim());
@@ -450,20 +453,23 @@ fn plain_summary(card: &Scorecard, design: &Design, transcript: Option<&Transcri
     out
 }
 
-/// A quote the first time a sentence is evidence; after that, a pointer to it (one sentence may
-/// back a few items, and no line of a scorecard is printed twice).
-fn quote_once(quoted: &mut std::collections::HashSet<String>, evidence: &str, id: &str) -> String {
+/// Evidence already quoted, with the start of the item it was first quoted for.
+type Quoted = std::collections::HashMap<String, String>;
+
+/// A quote the first time a sentence is evidence; after that, a pointer to the item it was quoted
+/// for (one sentence may back a few items, and no line of a scorecard is printed twice).
+fn quote_once(quoted: &mut Quoted, evidence: &str, item_text: &str) -> String {
     let e = evidence.trim();
-    if quoted.insert(e.to_string()) {
-        format!("“{e}”")
-    } else {
-        format!("(for {id}: the same sentence as above)")
+    if let Some(first) = quoted.get(e) {
+        return format!("(the sentence quoted above for “{first}”)");
     }
+    quoted.insert(e.to_string(), short(item_text, 60));
+    format!("“{e}”")
 }
 
 fn plain_detail(card: &Scorecard, design: &Design, width: usize) -> String {
     let mut out = String::new();
-    let mut quoted = std::collections::HashSet::new();
+    let mut quoted = Quoted::new();
     for p in &card.phases {
         let _ = writeln!(out, "\n{} ({:.1})", p.phase.title(), p.score);
         for v in &p.items {
@@ -473,7 +479,7 @@ fn plain_detail(card: &Scorecard, design: &Design, width: usize) -> String {
                 Mark::Covered => {
                     wrap_into(&mut out, text, width, "  [x] ", "      ");
                     if let Some(e) = &v.evidence {
-                        wrap_into(&mut out, &quote_once(&mut quoted, e, &v.id), width, "      ", "       ");
+                        wrap_into(&mut out, &quote_once(&mut quoted, e, text), width, "      ", "       ");
                     }
                 }
                 Mark::Bare => {
@@ -484,7 +490,7 @@ fn plain_detail(card: &Scorecard, design: &Design, width: usize) -> String {
                         wrap_into(&mut out, c.trim(), width, "      ", "      ");
                     }
                     if let Some(e) = &v.evidence {
-                        wrap_into(&mut out, &quote_once(&mut quoted, e, &v.id), width, "      ", "       ");
+                        wrap_into(&mut out, &quote_once(&mut quoted, e, text), width, "      ", "       ");
                     }
                     if let Some(i) = item {
                         wrap_into(&mut out, i.why.trim(), width, "      why: ", "           ");
@@ -792,6 +798,36 @@ mod summary_tests {
         let summary_at = out.find("Work on next").unwrap();
         let detail_at = out.find("[x] ").unwrap();
         assert!(summary_at < detail_at, "summary first, then the item detail");
+    }
+
+    #[test]
+    fn the_plain_scorecard_has_one_blank_line_between_the_summary_and_the_detail() {
+        let (d, t, card) = session();
+        let out = render(&card, &d, Some(&t), RenderOpts::plain(100));
+        assert!(!out.contains("\n\n\n"), "two blank lines in a row:\n{out}");
+    }
+
+    #[test]
+    fn a_sentence_quoted_again_points_to_the_item_it_was_quoted_for_not_to_its_own_id() {
+        let (d, _, mut card) = session();
+        let sentence = "One sentence that backs two items.";
+        let ids: Vec<String> = card.phases[0].items[..2].iter().map(|v| v.id.clone()).collect();
+        for v in &mut card.phases[0].items[..2] {
+            v.covered = true;
+            v.named = false;
+            v.credit = 1.0;
+            v.evidence = Some(sentence.into());
+        }
+        let first = d.item(&ids[0]).unwrap().text.trim();
+        let start: String = first.chars().take(20).collect();
+        let plain = render(&card, &d, None, RenderOpts::plain(100));
+        let markdown = render_markdown(&card, &d, None);
+        for out in [plain, markdown] {
+            assert_eq!(out.matches(sentence).count(), 1, "quoted once:\n{out}");
+            let pointer = out.lines().find(|l| l.contains("quoted above")).expect("a pointer");
+            assert!(pointer.contains(&start), "names the first item: {pointer}");
+            assert!(!ids.iter().any(|id| out.contains(id.as_str())), "no item ids:\n{out}");
+        }
     }
 
     #[test]

@@ -18,4 +18,5 @@ mod llm;
 mod llm_real;
 mod progress;
 mod session;
+mod snapshots;
 mod study;
