@@ -123,7 +123,7 @@ impl Config {
             }
         };
         let config: Self = toml::from_str(&text).map_err(|e| {
-            let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].lines().count().max(1));
+            let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             UsageError::new(format!("{}:{line}: {}", path.display(), e.message().trim())).with_hint(hint)
         })?;
         config.check().map_err(|problem| {

@@ -221,7 +221,7 @@ pub fn load_all(sessions_dir: &Path) -> (Vec<(PathBuf, Transcript)>, Vec<String>
     for path in list_files(sessions_dir) {
         match load(&path) {
             Ok(t) => ok.push((path, t)),
-            Err(e) => warnings.push(format!("skipped {e}")),
+            Err(e) => warnings.push(format!("skipped: {e}")),
         }
     }
     (ok, warnings)

@@ -268,6 +268,13 @@ fn short(text: &str, max: usize) -> String {
     if first.chars().count() <= max {
         return first.to_string();
     }
+    // A whole clause reads better than a cut one: end at the last `:`, `;` or ` — ` that fits.
+    let fits = first.char_indices().nth(max).map_or(first.len(), |(i, _)| i);
+    if let Some(cut) = [": ", "; ", " — ", ", "].iter().filter_map(|sep| first[..fits].rfind(sep)).max() {
+        if cut > max / 2 {
+            return format!("{}.", first[..cut].trim_end_matches(['.', ',', ';', ':']));
+        }
+    }
     let mut out = String::new();
     for word in first.split_whitespace() {
         if out.chars().count() + word.chars().count() + 1 > max.saturating_sub(1) {

@@ -156,7 +156,7 @@ impl CompiledRubric {
             let (s, were, each) = if named == 1 { ("", "was", "it") } else { ("s", "were", "each") };
             warnings.push(format!(
                 "{named} item{s} {were} named but not explained and earned {:.0}% of the weight; \
-                 say what {each} does and what happens when it fails to earn the rest",
+                 say what {each} does, and what happens when it fails, to earn the rest",
                 NAMED_CREDIT * 100.0
             ));
         }
