@@ -124,22 +124,32 @@ pub struct Word {
 /// Call `f` for each word of `text`: a maximal run of letters and digits. Everything else
 /// (punctuation, Markdown, apostrophes, underscores) separates words.
 pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
+    let bytes = text.as_bytes();
     let mut start: Option<usize> = None;
     let mut hyphen_before = false;
-    let mut prev: Option<(usize, char)> = None;
-    let mut prev2: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+    // The previous two characters: whether a hyphen, whether alphanumeric.
+    let (mut prev_hyphen, mut prev_alnum, mut prev2_alnum) = (false, false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, the common case, byte by byte; anything else decoded as a char.
+        let (alnum, hyphen, len) = if bytes[i] < 0x80 {
+            (bytes[i].is_ascii_alphanumeric(), bytes[i] == b'-', 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), false, c.len_utf8())
+        };
+        if alnum {
             if start.is_none() {
                 start = Some(i);
-                hyphen_before =
-                    prev.is_some_and(|(_, p)| p == '-') && prev2.is_some_and(char::is_alphanumeric);
+                hyphen_before = prev_hyphen && prev2_alnum;
             }
         } else if let Some(s) = start.take() {
             f(Word { range: s..i, hyphen_before });
         }
-        prev2 = prev.map(|(_, p)| p);
-        prev = Some((i, c));
+        prev2_alnum = prev_alnum;
+        prev_alnum = alnum;
+        prev_hyphen = hyphen;
+        i += len;
     }
     if let Some(s) = start {
         f(Word { range: s..text.len(), hyphen_before });

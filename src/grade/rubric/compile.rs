@@ -137,6 +137,8 @@ pub struct CompiledRubric {
     pub(super) echo: FastSet<(u64, u64)>,
     /// For each support id, the items it supports (so a paraphrase is found in one pass).
     pub(super) supports: FastMap<u32, Vec<u32>>,
+    /// Ids of stop words, generic words, numbers and words under three letters.
+    noncontent: FastSet<u32>,
 }
 
 /// A hash of everything in a design that grading depends on.
@@ -186,6 +188,7 @@ impl CompiledRubric {
             items: Vec::new(),
             echo: FastSet::default(),
             supports: FastMap::default(),
+            noncontent: FastSet::default(),
         };
         for t in &lex.triggers {
             let keys: Vec<u64> = t.stems.iter().map(|s| stem_key(s)).collect();
@@ -322,6 +325,14 @@ impl CompiledRubric {
         }
         let id = self.fresh();
         self.vocab.insert(stem.into(), id);
+        let key = stem_key(stem);
+        if self.stop.contains(&key)
+            || self.generic.contains(&key)
+            || stem.len() < 3
+            || stem.as_bytes()[0].is_ascii_digit()
+        {
+            self.noncontent.insert(id);
+        }
         id
     }
 
@@ -429,15 +440,7 @@ impl CompiledRubric {
 
     /// Whether `id` names a content word (not a stop or generic word, not a number).
     fn content_id(&self, id: u32) -> bool {
-        !self.vocab.iter().any(|(stem, &v)| {
-            v == id && {
-                let key = stem_key(stem);
-                self.stop.contains(&key)
-                    || self.generic.contains(&key)
-                    || stem.len() < 3
-                    || stem.as_bytes()[0].is_ascii_digit()
-            }
-        })
+        !self.noncontent.contains(&id)
     }
 
     /// The stem keys of the content words of `text` (for echo pairs).

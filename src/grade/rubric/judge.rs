@@ -106,7 +106,9 @@ impl CompiledRubric {
         let block = a.units[unit as usize].block;
         let lo = unit.saturating_sub(1);
         let hi = (unit + 1).min(a.units.len() as u32 - 1);
-        let mut found: Vec<u32> = Vec::new();
+        // Only "at least SUPPORT_MIN, one of them descriptive" matters: stop as soon as it holds.
+        let mut found = [NONE; 8];
+        let mut n = 0;
         let mut described = false;
         for u in lo..=hi {
             let un = &a.units[u as usize];
@@ -114,18 +116,21 @@ impl CompiledRubric {
                 continue;
             }
             for &id in ctx.words(u) {
-                if found.contains(&id) {
+                if found[..n].contains(&id) {
                     continue;
                 }
-                if item.support.binary_search(&id).is_ok() {
-                    described = true;
-                    found.push(id);
-                } else if item.names.binary_search(&id).is_ok() {
-                    found.push(id);
+                let descriptive = item.support.binary_search(&id).is_ok();
+                if descriptive || item.names.binary_search(&id).is_ok() {
+                    described |= descriptive;
+                    found[n] = id;
+                    n += 1;
+                    if n == found.len() || described && n >= SUPPORT_MIN {
+                        return n;
+                    }
                 }
             }
         }
-        if described { found.len() } else { 0 }
+        if described { n } else { 0 }
     }
 
     fn judge_item(
