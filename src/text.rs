@@ -128,7 +128,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
     let mut start: Option<usize> = None;
     let mut hyphen_before = false;
     // The previous two characters: whether a hyphen, whether alphanumeric.
-    let (mut prev_hyphen, mut prev_alnum, mut prev2_alnum) = (false, false, false);
+    let (mut prev_hyphen, mut prev_alnum, mut before_prev_alnum) = (false, false, false);
     let mut i = 0;
     while i < bytes.len() {
         // ASCII, the common case, byte by byte; anything else decoded as a char.
@@ -141,12 +141,12 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
         if alnum {
             if start.is_none() {
                 start = Some(i);
-                hyphen_before = prev_hyphen && prev2_alnum;
+                hyphen_before = prev_hyphen && before_prev_alnum;
             }
         } else if let Some(s) = start.take() {
             f(Word { range: s..i, hyphen_before });
         }
-        prev2_alnum = prev_alnum;
+        before_prev_alnum = prev_alnum;
         prev_alnum = alnum;
         prev_hyphen = hyphen;
         i += len;
