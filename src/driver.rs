@@ -65,6 +65,8 @@ pub trait Persist {
 
 /// The longest the interviewer waits for an LLM-written follow-up before asking the rubric's probe.
 pub const LLM_FOLLOW_UP: Duration = Duration::from_secs(20);
+/// The same for a model on this machine: a CPU reads the prompt in tens of seconds.
+pub const LLM_FOLLOW_UP_LOCAL: Duration = Duration::from_secs(60);
 
 type ProbeFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
 /// The phase, the rubric's `(item, probe)` to fall back on, and the LLM request under way.
@@ -126,7 +128,12 @@ pub async fn run(
                                 found,
                                 Box::pin(async move {
                                     let ask = follow_up_question(&settings, &design, phase, &text);
-                                    tokio::time::timeout(LLM_FOLLOW_UP, ask).await.ok().flatten()
+                                    let wait = if settings.is_loopback() {
+                                        LLM_FOLLOW_UP_LOCAL
+                                    } else {
+                                        LLM_FOLLOW_UP
+                                    };
+                                    tokio::time::timeout(wait, ask).await.ok().flatten()
                                 }),
                             ));
                         } else {

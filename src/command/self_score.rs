@@ -24,13 +24,19 @@ pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
     let design = ctx.design(&t.design)?;
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
+    let rubric = RubricGrader.grade(design, &t.answers());
     let ticks = {
         let mut out = std::io::stdout().lock();
-        checklist::walk_checklist(design, &mut stdin.lock(), &mut out, interactive)?
+        checklist::walk_checklist(
+            design,
+            &checklist::said(&rubric),
+            &mut stdin.lock(),
+            &mut out,
+            interactive,
+        )?
     };
     let mut card = selfscore::scorecard(design, &ticks, t.hints_used());
     card.graded_at = Some(super::now());
-    let rubric = RubricGrader.grade(design, &t.answers());
     let calibration = selfscore::calibrate(design, &ticks, &rubric);
     t.self_ticks = Some(ticks);
     t.scorecards.push(card.clone());

@@ -314,7 +314,12 @@ pub(crate) fn finish(
     let mut out = String::new();
     let mut interrupted = false;
     let card = if transcript.self_score {
-        let ticks = match walk_checklist_interruptibly(design, rest) {
+        let said = crate::terminal::checklist::said(&crate::grade::Grader::grade(
+            &RubricGrader,
+            design,
+            &transcript.answers(),
+        ));
+        let ticks = match walk_checklist_interruptibly(design, said, rest) {
             Ok(ticks) => ticks,
             Err(e) if e.chain().any(|c| c.is::<Interrupted>()) => {
                 let stored = store(path, &transcript);
@@ -388,7 +393,11 @@ pub(crate) const STRONG_ANSWERS_SHOWN: usize = 5;
 
 /// Walk the checklist on the rest of the input (a terminal's lines are read from here on), on a
 /// blocking thread while a runtime watches for Ctrl-C, SIGTERM and SIGHUP.
-fn walk_checklist_interruptibly(design: &Design, rest: Option<Rest>) -> Result<Vec<SelfTick>> {
+fn walk_checklist_interruptibly(
+    design: &Design,
+    said: crate::terminal::checklist::Said,
+    rest: Option<Rest>,
+) -> Result<Vec<SelfTick>> {
     let interactive = std::io::stdin().is_terminal();
     let Rest { tx, rx, stdin_ended } = rest.unwrap_or_else(|| {
         let (tx, rx) = mpsc::unbounded_channel();
@@ -406,7 +415,7 @@ fn walk_checklist_interruptibly(design: &Design, rest: Option<Rest>) -> Result<V
         let walk = tokio::task::spawn_blocking(move || {
             let mut lines = ChannelLines::new(rx, ended);
             let mut stdout = std::io::stdout().lock();
-            walk_checklist(&design, &mut lines, &mut stdout, interactive)
+            walk_checklist(&design, &said, &mut lines, &mut stdout, interactive)
         });
         match walk.await {
             Ok(Ok(ticks)) => Ok(ticks),

@@ -36,8 +36,23 @@ fn parse(line: &str) -> Reply {
 }
 
 /// Walk the checklist, one tick per rubric item in checklist order (see [`items`]).
+/// For a typed session, the candidate's own sentence about each item the rubric grader found it
+/// in (item id → sentence); empty for a session answered aloud.
+pub type Said = std::collections::HashMap<String, String>;
+
+/// The sentences of `card` that back an item, by item id.
+pub fn said(card: &crate::model::Scorecard) -> Said {
+    card.phases
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter(|v| v.credit > 0.0)
+        .filter_map(|v| v.evidence.clone().map(|e| (v.id.clone(), e)))
+        .collect()
+}
+
 pub fn walk_checklist(
     design: &Design,
+    said: &Said,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     interactive: bool,
@@ -60,6 +75,10 @@ pub fn walk_checklist(
         if phase != Some(item.phase) {
             phase = Some(item.phase);
             writeln!(out, "\n{}", item.phase.title())?;
+        }
+        if let Some(sentence) = said.get(&item.id) {
+            // A typed session: the candidate's own sentence about it, to judge by.
+            writeln!(out, "  you wrote: “{sentence}”")?;
         }
         let covered = loop {
             write!(out, "[{}/{total}] {} · {} (y/n/s) ", n + 1, item.phase.title(), item.text.trim())?;
@@ -106,7 +125,7 @@ mod tests {
     fn walk(input: &str, interactive: bool) -> (Vec<Option<bool>>, String) {
         let d = design();
         let mut out = Vec::new();
-        let ticks = walk_checklist(&d, &mut input.as_bytes(), &mut out, interactive).unwrap();
+        let ticks = walk_checklist(&d, &Said::new(), &mut input.as_bytes(), &mut out, interactive).unwrap();
         assert_eq!(ticks.len(), d.rubric.items.len());
         (ticks.into_iter().map(|t| t.covered).collect(), String::from_utf8(out).unwrap())
     }
@@ -144,5 +163,21 @@ mod tests {
         let mut sorted = phases.clone();
         sorted.sort();
         assert_eq!(phases, sorted);
+    }
+
+    #[test]
+    fn a_typed_sessions_checklist_shows_the_candidates_own_sentence() {
+        use crate::grade::Grader;
+        let d = design();
+        let item = &d.rubric.items[0];
+        let md = format!("## Requirements\nWe support {} because {}\n", item.concepts[0], item.why);
+        let card = crate::grade::rubric::RubricGrader.grade(&d, &crate::model::Answers::from_markdown(&md));
+        let said = said(&card);
+        let mut out = Vec::new();
+        walk_checklist(&d, &said, &mut "y\n".as_bytes(), &mut out, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let first = out.find("[1/").unwrap();
+        let quote = out.find("you wrote: “We support").expect("the candidate's sentence is shown");
+        assert!(quote < first, "before the first item's question:\n{out}");
     }
 }
