@@ -244,14 +244,22 @@ fn time_advice(transcript: Option<&Transcript>) -> Option<String> {
 
 /// The three things to work on, short enough for one screen: what (its first sentence) and why,
 /// with time use taking the third place when it matters.
-fn work_on(card: &Scorecard, transcript: Option<&Transcript>) -> Vec<String> {
+fn work_on(card: &Scorecard, design: &Design, transcript: Option<&Transcript>) -> Vec<String> {
     let mut next: Vec<String> = card
         .next
         .iter()
         .take(3)
-        .map(|n| match n.split_once(" — ") {
-            Some((what, why)) => format!("{} Why: {}", short(what, 90), short(why, 150)),
-            None => short(n, 200),
+        .map(|n| {
+            // "text — why": split after the item's own text, which may hold a dash of its own.
+            let item = design.rubric.items.iter().find(|i| n.starts_with(i.text.trim()));
+            let split = match item {
+                Some(i) => n[i.text.trim().len()..].strip_prefix(" — ").map(|why| (i.text.trim(), why)),
+                None => n.split_once(" — "),
+            };
+            match split {
+                Some((what, why)) => format!("{} Why: {}", short(what, 90), short(why, 150)),
+                None => short(n, 200),
+            }
         })
         .collect();
     if let Some(time) = time_advice(transcript) {
@@ -270,10 +278,14 @@ fn short(text: &str, max: usize) -> String {
     }
     // A whole clause reads better than a cut one: end at the last `:`, `;` or ` — ` that fits.
     let fits = first.char_indices().nth(max).map_or(first.len(), |(i, _)| i);
-    if let Some(cut) = [": ", "; ", " — ", ", "].iter().filter_map(|sep| first[..fits].rfind(sep)).max() {
-        if cut > max / 2 {
-            return format!("{}.", first[..cut].trim_end_matches(['.', ',', ';', ':']));
-        }
+    let balanced = |cut: usize| first[..cut].matches('(').count() == first[..cut].matches(')').count();
+    let cut = [": ", "; ", " — "]
+        .iter()
+        .flat_map(|sep| first[..fits].match_indices(sep).map(|(i, _)| i))
+        .filter(|&i| i > max / 2 && balanced(i))
+        .max();
+    if let Some(cut) = cut {
+        return format!("{}.", first[..cut].trim_end_matches(['.', ',', ';', ':']));
     }
     let mut out = String::new();
     for word in first.split_whitespace() {
@@ -337,7 +349,7 @@ fn summary_markdown(card: &Scorecard, design: &Design, transcript: Option<&Trans
         }
         md.push('\n');
     }
-    let next = work_on(card, transcript);
+    let next = work_on(card, design, transcript);
     if !next.is_empty() {
         md.push_str("## Work on next\n\n");
         for (i, n) in next.iter().enumerate() {
@@ -450,7 +462,7 @@ fn plain_summary(card: &Scorecard, design: &Design, transcript: Option<&Transcri
             wrap_into(&mut out, &format!("\"{}\"", e.trim()), width, "  ", "   ");
         }
     }
-    let next = work_on(card, transcript);
+    let next = work_on(card, design, transcript);
     if !next.is_empty() {
         out.push_str("\nWork on next\n");
         for (i, n) in next.iter().enumerate() {
