@@ -199,6 +199,8 @@ pub struct Session {
     used_before: f64,
     /// Wait for Enter after the opening before the clock starts (a terminal; never a pipe).
     wait_for_enter: bool,
+    /// A resumed session's answer so far was shown before Enter (not again after it).
+    recap_shown: bool,
     /// The session is ending with phases never reached: they get no carried time.
     unreached: bool,
     warned: bool,
@@ -297,6 +299,7 @@ impl Session {
             phase_started: 0.0,
             used_before: 0.0,
             wait_for_enter: false,
+            recap_shown: false,
             unreached: false,
             warned: false,
             time_up_noted: false,
@@ -468,6 +471,15 @@ impl Session {
         if self.wait_for_enter {
             self.state = State::Opening;
             let what = if resumed { "continue" } else { "start" };
+            // A returning candidate sees where they left off before the clock restarts.
+            let so_far = self.record().graded_text();
+            if resumed && !so_far.is_empty() {
+                fx.push(Effect::Show(Message::Note(format!(
+                    "You left off in {}. Your answer so far in this phase:\n\n{so_far}",
+                    self.phase.title()
+                ))));
+                self.recap_shown = true;
+            }
             fx.push(Effect::Show(Message::Note(format!(
                 "Press Enter when you are ready to {what} — the clock starts then."
             ))));
@@ -480,7 +492,7 @@ impl Session {
     fn begin(&mut self, resumed: bool, now: Clock, fx: &mut Vec<Effect>) {
         self.open_phase(now, fx);
         let so_far = self.record().graded_text();
-        if resumed && !so_far.is_empty() {
+        if resumed && !so_far.is_empty() && !self.recap_shown {
             fx.push(Effect::Show(Message::Note(format!("Your answer so far in this phase:\n\n{so_far}"))));
         }
         if resumed {

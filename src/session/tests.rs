@@ -529,3 +529,23 @@ fn self_score_mode_says_to_answer_aloud() {
     let sim = Sim::new(Options { self_score: true, ..opts() });
     assert!(sim.notes().iter().any(|n| n.contains("answer aloud")), "{:?}", sim.notes());
 }
+
+#[test]
+fn a_resumed_session_shows_where_it_left_off_before_enter_and_not_twice() {
+    let mut sim = Sim::new(opts());
+    sim.line("/skip");
+    sim.line("Clients keep a connection open.");
+    sim.send(Event::Interrupt);
+    let mut resumed = Session::resume(&design(), sim.s.transcript().clone()).expect("resumable");
+    resumed.wait_for_enter();
+    let mut sim = Sim::from(resumed);
+    let before: Vec<String> = sim.notes();
+    let recap = before.iter().position(|n| n.contains("You left off in High-level design"));
+    let ready = before.iter().position(|n| n.contains("Press Enter"));
+    assert!(recap.is_some() && recap < ready, "the recap comes before the Enter prompt: {before:?}");
+    assert!(before.iter().any(|n| n.contains("Clients keep a connection open.")));
+    sim.line("");
+    let after = sim.notes();
+    let recaps = after.iter().filter(|n| n.contains("Clients keep a connection open.")).count();
+    assert_eq!(recaps, 1, "not shown again after Enter: {after:?}");
+}
