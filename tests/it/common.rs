@@ -76,6 +76,19 @@ pub fn stderr(out: &std::process::Output) -> String {
 
 impl Home {
     /// The same command as a `std::process::Command`, for tests that spawn, kill or use a pty.
+    /// The real binary in a pseudo-terminal (`TERM=xterm`, 100 columns unless `envs` says
+    /// otherwise), waiting at most 20 s for each expected text.
+    pub fn pty(&self, args: &[&str], envs: &[(&str, &str)]) -> expectrl::session::OsSession {
+        let mut cmd = self.std_cmd();
+        cmd.args(args).env("TERM", "xterm").env("COLUMNS", "100");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+        p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        p
+    }
+
     pub fn std_cmd(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mockdesign"));
         cmd.env("MOCKDESIGN_HOME", self.path())

@@ -203,13 +203,10 @@ fn invalid_utf8_on_stdin_ends_the_session_as_if_input_had_ended() {
 
 #[test]
 fn invalid_utf8_in_a_terminal_ends_the_session() {
-    use expectrl::{ControlCode, Eof, Expect, Session};
+    use expectrl::{ControlCode, Eof, Expect};
 
     let home = Home::new();
-    let mut cmd = home.std_cmd();
-    cmd.args(["whatsapp", "--minutes", "10"]).env("TERM", "xterm").env("COLUMNS", "100");
-    let mut p = Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(15)));
+    let mut p = home.pty(&["whatsapp", "--minutes", "10"], &[]);
     p.expect("1/4 Requirements").unwrap();
     p.send(&b"caf\xe9 websocket\r"[..]).unwrap();
     p.send("still here\r").unwrap();
@@ -770,14 +767,11 @@ fn an_absurd_score_prints_as_a_score() {
 #[test]
 fn ctrl_c_and_sigterm_do_not_end_the_checklist_in_a_terminal() {
     use expectrl::process::unix::WaitStatus;
-    use expectrl::{ControlCode, Eof, Expect, Session};
+    use expectrl::{ControlCode, Eof, Expect};
 
     for how in ["ctrl-c", "TERM"] {
         let home = Home::new();
-        let mut cmd = home.std_cmd();
-        cmd.args(["whatsapp", "--self-score", "--minutes", "10"]).env("TERM", "xterm").env("COLUMNS", "100");
-        let mut p = Session::spawn(cmd).expect("spawn in a pty");
-        p.set_expect_timeout(Some(Duration::from_secs(20)));
+        let mut p = home.pty(&["whatsapp", "--self-score", "--minutes", "10"], &[]);
         p.expect("1/4 Requirements").unwrap();
         // Enter starts the clock after the opening; then one per phase and the curveball.
         for _ in 0..6 {

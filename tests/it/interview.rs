@@ -14,10 +14,7 @@ fn phase<'a>(t: &'a Value, id: &str) -> &'a Value {
 /// A session in a pseudo-terminal, past the opening.
 fn pty(home: &Home, args: &[&str]) -> expectrl::session::OsSession {
     use expectrl::Expect;
-    let mut cmd = home.std_cmd();
-    cmd.args(args).env("TERM", "xterm").env("COLUMNS", "100");
-    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut p = home.pty(args, &[]);
     p.expect("Press Enter when you are ready").unwrap();
     p.send("\r").unwrap();
     p.expect("Phase 1/4").unwrap();

@@ -207,13 +207,10 @@ fn a_corrupt_transcript_is_refused_and_left_untouched() {
 
 #[test]
 fn an_interactive_session_in_a_pseudo_terminal() {
-    use expectrl::{ControlCode, Eof, Expect, Session};
+    use expectrl::{ControlCode, Eof, Expect};
 
     let home = Home::new();
-    let mut cmd = home.std_cmd();
-    cmd.args(["whatsapp", "--minutes", "10"]).env("TERM", "xterm").env("COLUMNS", "100");
-    let mut p = Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(15)));
+    let mut p = home.pty(&["whatsapp", "--minutes", "10"], &[]);
     // The clock starts when the candidate has read the opening and presses Enter.
     p.expect("Press Enter when you are ready").unwrap();
     p.send("\r").unwrap();

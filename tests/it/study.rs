@@ -2,7 +2,6 @@
 //! and the passages shown beside a weak attempt's scorecard and review.
 
 use std::path::Path;
-use std::time::Duration;
 
 use mockdesign::catalog::{Catalog, ModelAnswer, builtin_answer};
 use serde_json::Value;
@@ -308,32 +307,23 @@ fn review_side_by_side_puts_the_candidates_words_next_to_the_model_passage() {
 
 #[test]
 fn on_a_terminal_study_asks_before_showing_an_unpractised_design() {
-    use expectrl::{Eof, Expect, Session};
+    use expectrl::{Eof, Expect};
 
     let home = Home::new();
-    let mut cmd = home.std_cmd();
-    cmd.args(["study", "whatsapp"]).env("TERM", "xterm").env("PAGER", "cat");
-    let mut p = Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(15)));
+    let mut p = home.pty(&["study", "whatsapp"], &[("PAGER", "cat")]);
     p.expect("You haven't practised whatsapp yet — see the answer anyway? [y/N] ").unwrap();
     p.send("n\r").unwrap();
     p.expect("Not shown. Practise first with `mockdesign whatsapp`").unwrap();
     p.expect(Eof).unwrap();
 
     // --yes skips the question; the answer goes through the pager.
-    let mut cmd = home.std_cmd();
-    cmd.args(["study", "whatsapp", "--yes"]).env("TERM", "xterm").env("PAGER", "cat");
-    let mut p = Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(15)));
+    let mut p = home.pty(&["study", "whatsapp", "--yes"], &[("PAGER", "cat")]);
     p.expect("Deep dive").unwrap();
     p.expect(Eof).unwrap();
 
     // After a session of the design, it no longer asks.
     weak_session(&home);
-    let mut cmd = home.std_cmd();
-    cmd.args(["study", "whatsapp"]).env("TERM", "xterm").env("PAGER", "cat");
-    let mut p = Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(15)));
+    let mut p = home.pty(&["study", "whatsapp"], &[("PAGER", "cat")]);
     p.expect("Trade-offs").unwrap();
     p.expect(Eof).unwrap();
 }
