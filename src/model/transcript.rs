@@ -331,3 +331,26 @@ impl Transcript {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ask_questions_are_graded_as_the_candidates_own_questions() {
+        let design = crate::catalog::Catalog::builtin().find("whatsapp").expect("whatsapp").clone();
+        let mut t = Transcript::begin(&design, "t".into(), DateTime::UNIX_EPOCH, 45.0);
+        let req = &mut t.phases[0];
+        req.questions.push(Question {
+            question: "do we need end to end encryption".into(),
+            answer: "Yes.".into(),
+            fact: None,
+        });
+        req.answer = "Group chat with receipts.".into();
+        let text = t.phases[0].graded_text();
+        assert!(text.starts_with("do we need end to end encryption?\n\n"), "{text}");
+        let card = crate::grade::Grader::grade(&crate::grade::rubric::RubricGrader, &design, &t.answers());
+        let e2e = card.phases[0].items.iter().find(|v| v.id == "req-e2e-encryption").expect("the item");
+        assert!(e2e.covered, "asking earns the item that rewards asking: {e2e:?}");
+    }
+}
