@@ -68,13 +68,19 @@ pub struct CurveballPlan {
     pub at_secs: f64,
 }
 
-/// How a phase ended.
+/// How a phase ended (a session's state is [`Status`]; the engine's reason to stop is
+/// `session::Outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ended {
+    /// `/next`, or the last line of a script.
     Submitted,
+    /// Its time ran out.
     TimeUp,
+    /// `/skip`.
     Skipped,
+    /// Written by the first build when `/quit` closed a phase; no longer written (a quit phase
+    /// stays open and resumes), kept so those transcripts still load.
     Quit,
 }
 
