@@ -149,10 +149,8 @@ fn the_session_end_shows_the_summary_before_the_item_detail_and_no_line_twice() 
     }
 }
 
-#[test]
-fn history_leaves_out_throwaway_runs_unless_all_and_delete_removes_one() {
-    let home = Home::new();
-    // A piped run that ends at once: under a minute, not practice.
+/// A piped run that ends at once: under a minute, not practice.
+fn throwaway_session(home: &Home) {
     let out = home
         .cmd()
         .args(["whatsapp", "--minutes", "10"])
@@ -160,6 +158,13 @@ fn history_leaves_out_throwaway_runs_unless_all_and_delete_removes_one() {
         .output()
         .unwrap();
     assert!(out.status.success());
+}
+
+#[test]
+fn history_leaves_out_throwaway_runs_unless_all_and_delete_removes_one() {
+    let home = Home::new();
+    // A piped run that ends at once: under a minute, not practice.
+    throwaway_session(&home);
     let id = home.latest_transcript()["id"].as_str().unwrap().to_string();
     let out = home.cmd().arg("history").output().unwrap();
     let text = crate::common::stdout(&out);
@@ -203,13 +208,7 @@ fn small_edges_did_you_mean_minutes_and_a_design_followed_by_a_subcommand() {
 #[test]
 fn list_history_stats_and_rubric_fit_the_width_without_cutting_words() {
     let home = Home::new();
-    let out = home
-        .cmd()
-        .args(["whatsapp", "--minutes", "10"])
-        .write_stdin("Group chat.\n/next\n/next\n")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    throwaway_session(&home);
     for args in [&["list"][..], &["history", "--all"], &["stats"], &["rubric", "whatsapp"]] {
         let narrow = home.cmd().args(args).env("COLUMNS", "60").output().unwrap();
         let wide = home.cmd().args(args).output().unwrap();
