@@ -163,7 +163,6 @@ fn throwaway_session(home: &Home) {
 #[test]
 fn history_leaves_out_throwaway_runs_unless_all_and_delete_removes_one() {
     let home = Home::new();
-    // A piped run that ends at once: under a minute, not practice.
     throwaway_session(&home);
     let id = home.latest_transcript()["id"].as_str().unwrap().to_string();
     let out = home.cmd().arg("history").output().unwrap();
