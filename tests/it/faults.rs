@@ -250,16 +250,20 @@ fn two_sessions_started_in_the_same_second_share_an_id() {
     }
 }
 
-/// A live piped session whose input stays open; returns it once its transcript is on disk.
-fn open_session(home: &Home, args: &[&str]) -> (Child, std::process::ChildStdin) {
-    let mut child = home
-        .std_cmd()
+/// The real binary with piped standard input, output and error.
+fn spawn_piped(home: &Home, args: &[&str]) -> Child {
+    home.std_cmd()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// A live piped session whose input stays open; returns it once its transcript is on disk.
+fn open_session(home: &Home, args: &[&str]) -> (Child, std::process::ChildStdin) {
+    let mut child = spawn_piped(home, args);
     let stdin = child.stdin.take().unwrap();
     assert!(wait_for(Duration::from_secs(20), || !home.sessions().is_empty()), "the session started");
     (child, stdin)
@@ -302,14 +306,7 @@ fn resume_of_a_session_that_another_process_has_open_loses_its_lines() {
 
 /// `resume` the latest session in a process that keeps it open.
 fn open_session_again(home: &Home) -> (Child, std::process::ChildStdin) {
-    let mut child = home
-        .std_cmd()
-        .arg("resume")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(home, &["resume"]);
     let stdin = child.stdin.take().unwrap();
     let out = collect(child.stdout.take().unwrap());
     assert!(
@@ -374,14 +371,7 @@ fn a_piped_self_score_hangs() {
 fn sigterm_does_not_end_the_self_score_checklist() {
     for sig in ["TERM", "HUP", "INT"] {
         let home = Home::new();
-        let mut child = home
-            .std_cmd()
-            .args(["whatsapp", "--self-score", "--minutes", "30"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_piped(&home, &["whatsapp", "--self-score", "--minutes", "30"]);
         let mut typing = child.stdin.take().unwrap();
         let out = collect(child.stdout.take().unwrap());
         let err = collect(child.stderr.take().unwrap());
