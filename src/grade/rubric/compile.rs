@@ -231,7 +231,9 @@ impl CompiledRubric {
                 .into_iter()
                 .chain(item.mechanism.iter().map(String::as_str))
             {
-                c.content_ids(text);
+                for_each_word(text, |w| {
+                    c.word(&stem(&text[w.range]));
+                });
             }
         }
         // Support is what the description claims: words it rejects ("instead of the phone
@@ -253,9 +255,7 @@ impl CompiledRubric {
                     for alt in a.alts_at(k) {
                         support.push(alt.id);
                     }
-                    let word = &text[t.start as usize..t.end as usize];
-                    let short = word.len() < 3 || word.as_bytes()[0].is_ascii_digit();
-                    if t.id != NONE && !short && !c.stop.contains(&t.key) && !c.generic.contains(&t.key) {
+                    if t.id != NONE && c.content_id(t.id) {
                         support.push(t.id);
                     }
                 }
@@ -407,35 +407,6 @@ impl CompiledRubric {
         own.extend(words.iter().copied());
         own.extend(joined.iter().copied().filter(|&j| j != NONE));
         Some(Phrase { words, joined })
-    }
-
-    /// The canonical ids of the content words of `text` (thesaurus phrases as their group), for
-    /// support: no stop words, generic words or numbers.
-    fn content_ids(&mut self, text: &str) -> Vec<u32> {
-        let mut out = Vec::new();
-        let mut stems = Vec::new();
-        for_each_word(text, |w| stems.push(stem(&text[w.range])));
-        let ids: Vec<u32> =
-            stems.iter().map(|s| self.vocab.get(s.as_str()).copied().unwrap_or(NONE)).collect();
-        for (k, s) in stems.iter().enumerate() {
-            if let Some(list) = self.phrases.get(&ids[k]) {
-                for (rest, group) in list {
-                    if ids.get(k + 1..k + 1 + rest.len()) == Some(rest.as_slice()) {
-                        out.push(*group);
-                    }
-                }
-            }
-            let key = stem_key(s);
-            if s.len() < 3 && !s.bytes().any(|b| b.is_ascii_digit()) || s.as_bytes()[0].is_ascii_digit() {
-                continue;
-            }
-            if self.stop.contains(&key) || self.generic.contains(&key) {
-                continue;
-            }
-            let id = self.word(s);
-            out.push(id);
-        }
-        out
     }
 
     /// Whether `id` names a content word (not a stop or generic word, not a number).

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::text::{for_each_word, stem};
+use crate::text::phrase_stems as stems;
 
 pub const THESAURUS: &str = include_str!("../../../lexicon/thesaurus.txt");
 pub const STOPWORDS: &str = include_str!("../../../lexicon/stopwords.txt");
@@ -50,13 +50,6 @@ pub struct Lexicon {
     /// names the group.
     pub groups: Vec<Vec<Vec<String>>>,
     pub triggers: Vec<Trigger>,
-}
-
-/// The stems of `text`'s words.
-pub fn stems(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for_each_word(text, |w| out.push(stem(&text[w.range])));
-    out
 }
 
 fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -164,6 +157,7 @@ pub fn check() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::stem;
 
     #[test]
     fn the_built_in_lexicon_parses_and_checks_clean() {
