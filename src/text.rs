@@ -66,8 +66,9 @@ pub fn stem_in_place(s: &mut String) {
         let n = s.len();
         s.replace_range(n - 2..n - 1, "z");
     }
-    // -ion after t or s: connection/connected, deletion/delete, compression/compress.
-    if s.len() > 6 && (s.ends_with("tion") || s.ends_with("sion")) {
+    // -ion after t or s: connection/connected, deletion/delete, compression/compress; not where
+    // the stem would be another word (contention is not content, a mission not a cache miss).
+    if s.len() > 6 && (s.ends_with("tion") || s.ends_with("sion")) && !KEEP_ION.contains(&s.as_str()) {
         s.truncate(s.len() - 3);
     }
     // 4. A final silent e: cache/caching, store/storing, route/routing meet here.
@@ -75,6 +76,10 @@ pub fn stem_in_place(s: &mut String) {
         s.pop();
     }
 }
+
+/// Words whose `-ion` stays: cut, each would become a different common word.
+const KEEP_ION: [&str; 9] =
+    ["contention", "edition", "mission", "portion", "question", "station", "tension", "passion", "fiction"];
 
 fn has_vowel(s: &str) -> bool {
     s.bytes().any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
@@ -206,6 +211,16 @@ mod tests {
         assert_eq!(stem("230k"), "230k");
         assert_eq!(stem("used"), "used");
         assert_ne!(stem("string"), "str");
+    }
+
+    #[test]
+    fn a_word_whose_ion_cut_makes_another_word_keeps_it() {
+        // "lock contention" must not read as the "content" a CDN serves.
+        assert_ne!(stem("contention"), stem("content"));
+        assert_ne!(stem("missions"), stem("miss"));
+        assert_ne!(stem("question"), stem("quest"));
+        assert_eq!(stem("connection"), stem("connected"));
+        assert_eq!(stem("deletion"), stem("delete"));
     }
 
     #[test]

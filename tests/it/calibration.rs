@@ -265,28 +265,25 @@ fn calibration_holds_for_every_core_design() {
                 failures.push(format!("{}: {what}", r.id));
             }
         };
-        check(f("strong") >= 75.0, format!("strong {} < 75", f("strong")));
-        check(f("writeup") >= 60.0, format!("writeup {} < 60", f("writeup")));
+        // Just under (or over) what was measured; the issue's own limits are looser.
+        check(f("strong") >= 82.0, format!("strong {} < 82", f("strong")));
+        check(f("writeup") >= 69.0, format!("writeup {} < 69", f("writeup")));
         check(
-            f("strong") - f("medium") >= 4.0,
-            format!("strong {} not above medium {}", f("strong"), f("medium")),
+            f("strong") - f("medium") >= 9.0,
+            format!("strong {} not 9 above medium {}", f("strong"), f("medium")),
         );
-        // The issue asks for plain >= halfway between medium and strong; measured, that holds
-        // for news-feed, notification-system and booking-system only (README). What holds
-        // everywhere, just under the measurement: a paraphrase without one term of jargon still
-        // scores as a borderline hire or better, and close to the medium answer or above it.
-        let plain = f("plain");
-        check(plain >= 54.0, format!("plain {plain} < 54"));
-        check(plain >= f("medium") - 7.5, format!("plain {plain} far below medium {}", f("medium")));
-        check(f("name-drop") <= 35.0, format!("name-drop {}", f("name-drop")));
-        check(f("name-all") <= 35.0, format!("all concepts named {}", f("name-all")));
-        check(f("filler") <= 35.0, format!("filler {}", f("filler")));
+        // The plain-words paraphrase of the strong answer: at least halfway from medium to strong.
+        let halfway = f("medium") + (f("strong") - f("medium")) / 2.0;
+        check(f("plain") >= halfway, format!("plain {} below halfway {halfway:.1}", f("plain")));
+        check(f("name-drop") <= 25.0, format!("name-drop {}", f("name-drop")));
+        check(f("name-all") <= 28.0, format!("all concepts named {}", f("name-all")));
+        check(f("filler") <= 26.0, format!("filler {}", f("filler")));
         check(f("repeated") <= f("name-drop") + 0.05, format!("repeating earned more: {}", f("repeated")));
-        check(f("negated") <= 30.0, format!("negated {}", f("negated")));
-        check(f("echo") <= 20.0, format!("echo {}", f("echo")));
-        check(f("template") <= 30.0, format!("template {}", f("template")));
+        check(f("negated") <= 6.0, format!("negated {}", f("negated")));
+        check(f("echo") <= 11.0, format!("echo {}", f("echo")));
+        check(f("template") <= 28.5, format!("template {}", f("template")));
         check(f("shotgun") <= 5.0, format!("shotgun estimates {}", f("shotgun")));
-        check(f("x1000") <= 5.0, format!("estimates at 1000x {}", f("x1000")));
+        check(f("x1000") <= 4.0, format!("estimates at 1000x {}", f("x1000")));
         check(f("|headless|") <= 8.0, format!("headless moves {}", f("|headless|")));
         check(f("|wrong-h|") <= 8.0, format!("wrong headings move {}", f("|wrong-h|")));
         check(f("|case|") <= 3.0, format!("case moves {}", f("|case|")));

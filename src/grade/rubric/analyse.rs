@@ -217,7 +217,9 @@ fn sentences(text: &str, r: Range<usize>, block: u32, out: &mut Vec<Span>) {
             }
             let ws = b[j..].iter().take_while(|c| c.is_ascii_whitespace()).count();
             let next = b.get(j + ws).copied();
-            let ends = ws > 0 && next.is_some() && !(b[i] == b'.' && abbreviation_before(para, i));
+            let ends = ws > 0
+                && next.is_some()
+                && !(b[i] == b'.' && (abbreviation_before(para, i) || list_number(&para[start..i])));
             if ends {
                 push(start, j, out);
                 start = j + ws;
@@ -241,6 +243,13 @@ fn bold_lead_in(t: &str) -> bool {
         .and_then(|r| r.strip_suffix("**"))
         .or_else(|| t.strip_prefix("__").and_then(|r| r.strip_suffix("__")));
     inner.is_some_and(|i| !i.contains("**") && i.split_whitespace().count() <= 10)
+}
+
+/// Whether a sentence so far is only a list number (`**1.` of `**1. Hot rows.**`): its full stop
+/// numbers what follows and ends nothing.
+fn list_number(so_far: &str) -> bool {
+    let n = so_far.trim().trim_start_matches(['*', '_']);
+    (1..=3).contains(&n.len()) && n.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// Whether the word before the full stop at `dot` is an abbreviation or a single letter.
@@ -283,7 +292,7 @@ impl CompiledRubric {
                 let gap = &unit_text[prev_end..w.range.start];
                 prev_end = w.range.end;
                 let word = &unit_text[w.range.clone()];
-                let (key, id, stop) = *seen.entry(word).or_insert_with(|| {
+                let (key, mut id, mut stop) = *seen.entry(word).or_insert_with(|| {
                     buf.clear();
                     buf.extend(word.chars().flat_map(char::to_lowercase));
                     stem_in_place(&mut buf);
@@ -291,6 +300,12 @@ impl CompiledRubric {
                     let stop = self.stop.contains(&key) || buf.as_bytes()[0].is_ascii_digit();
                     (key, self.vocab.get(buf.as_str()).copied().unwrap_or(NONE), stop)
                 });
+                // `6/s`, `bookings/day`: the slash reads "per".
+                if gap.ends_with('/') {
+                    if let Some(&group) = self.rates.get(&key) {
+                        (id, stop) = (group, false);
+                    }
+                }
                 if !stop {
                     content.push(key);
                 }

@@ -118,6 +118,23 @@ pub(super) struct CTrigger {
     pub keys: Vec<u64>,
 }
 
+/// How a unit is written after a slash, and the unit it is.
+const RATE_UNITS: [(&str, &str); 13] = [
+    ("s", "second"),
+    ("sec", "second"),
+    ("second", "second"),
+    ("d", "day"),
+    ("day", "day"),
+    ("mo", "month"),
+    ("month", "month"),
+    ("y", "year"),
+    ("yr", "year"),
+    ("year", "year"),
+    ("h", "hour"),
+    ("hr", "hour"),
+    ("hour", "hour"),
+];
+
 /// A rubric ready for matching.
 #[derive(Debug)]
 pub struct CompiledRubric {
@@ -137,6 +154,9 @@ pub struct CompiledRubric {
     pub(super) echo: FastSet<(u64, u64)>,
     /// For each support id, the items it supports (so a paraphrase is found in one pass).
     pub(super) supports: FastMap<u32, Vec<u32>>,
+    /// A unit written after a slash (`6/s`, `8TB/day`) by its key: the thesaurus group that says
+    /// "per" that unit, so `bookings ≈ 6/s` names "bookings per second".
+    pub(super) rates: FastMap<u64, u32>,
     /// Ids of stop words, generic words, numbers and words under three letters.
     noncontent: FastSet<u32>,
 }
@@ -188,6 +208,7 @@ impl CompiledRubric {
             items: Vec::new(),
             echo: FastSet::default(),
             supports: FastMap::default(),
+            rates: FastMap::default(),
             noncontent: FastSet::default(),
         };
         for t in &lex.triggers {
@@ -219,6 +240,16 @@ impl CompiledRubric {
         }
         for list in c.phrases.values_mut() {
             list.sort_by_key(|(rest, _)| std::cmp::Reverse(rest.len()));
+        }
+        for (after_slash, unit) in RATE_UNITS {
+            let per = c.vocab.get("per").copied();
+            let unit = c.vocab.get(stem(unit).as_str()).copied();
+            let group = per.zip(unit).and_then(|(per, unit)| {
+                c.phrases.get(&per)?.iter().find(|(rest, _)| rest.as_slice() == [unit]).map(|(_, g)| *g)
+            });
+            if let Some(group) = group {
+                c.rates.insert(stem_key(&stem(after_slash)), group);
+            }
         }
         let mut raw_ids: Vec<FastSet<u32>> = Vec::new();
         let mut concepts_of: Vec<Vec<Concept>> = Vec::new();

@@ -6,9 +6,15 @@
 //! - **Explained, not named.** Full credit needs the mechanism: the sentence, or it and a
 //!   neighbour in the same paragraph or list item, must hold at least [`SUPPORT_MIN`] distinct
 //!   support words of the item (its `text`, `why` and `mechanism`, less stop, generic and concept
-//!   words). Words that belong to another item's concept do not count, so concepts strung together
-//!   ("we use Kafka so that we shard") explain nothing. A name alone earns [`NAMED_CREDIT`] and is
-//!   reported as named, not explained.
+//!   words), one of them a plain description word. Another item's concept counts as support only
+//!   from the neighbour ("retries reuse the key. The provider dedupes on it."), never in the
+//!   naming sentence itself, so concepts strung together ("we use Kafka so that we shard")
+//!   explain nothing. A name alone earns [`NAMED_CREDIT`] and is reported as named, not
+//!   explained.
+//! - **In other words.** A sentence that describes an item densely in its own terms explains it
+//!   without naming it, and lifts a bare naming elsewhere to full credit: at least
+//!   [`PARAPHRASE_MIN`] distinct support words, and more the longer the sentence (chance matches
+//!   grow with its length, so `n² ≥ PARAPHRASE_SPREAD × content words`).
 //! - **Anywhere.** An item is judged on the whole answer; among equal occurrences the one under
 //!   its own phase's heading is quoted.
 //! - **Estimates** need a figure with a compatible unit within the reference range near a claim
@@ -35,9 +41,12 @@ pub const SUPPORT_MIN: usize = 2;
 /// Distinct words of an item's own description that make a sentence explain it in other words,
 /// without naming any of its concepts.
 pub const PARAPHRASE_MIN: usize = 3;
-/// The share of a sentence's content words that must be the item's own for it to explain the
-/// item in other words.
-pub const PARAPHRASE_DENSITY: f64 = 0.25;
+/// How many of a sentence's words must be the item's own for it to explain the item in other
+/// words: `n` distinct support words in `c` content words count when `n² ≥ PARAPHRASE_SPREAD × c`.
+/// Words that land on an item by chance grow in proportion to the sentence's length, so a fixed
+/// share would refuse the long sentences plain explanations are made of (4 words in 30), while
+/// a fixed count would accept any long sentence; the square root sits between the two.
+pub const PARAPHRASE_SPREAD: f64 = 0.5;
 /// The share earned by an in-range estimate given as a bare number, without its unit.
 pub const UNITLESS_CREDIT: f64 = 0.5;
 
@@ -100,7 +109,8 @@ impl CompiledRubric {
 
     /// Distinct support words of item `index` around `unit` (it and its neighbours in the block):
     /// 0 unless one of them is a word of the item's text, why or mechanism rather than another of
-    /// its names.
+    /// its names. In a neighbour, another item's concept counts too when the item's description
+    /// uses it (the key a retry reuses); in `unit` itself it never does.
     fn support(&self, a: &Analysis<'_>, index: usize, unit: u32, ctx: &Context) -> usize {
         let item = &self.items[index];
         let block = a.units[unit as usize].block;
@@ -114,6 +124,18 @@ impl CompiledRubric {
             let un = &a.units[u as usize];
             if un.block != block || un.kind == Kind::Heading || un.echo {
                 continue;
+            }
+            if u != unit {
+                for &(id, owner) in ctx.others(u) {
+                    if owner as usize != index
+                        && n + 1 < found.len()
+                        && !found[..n].contains(&id)
+                        && item.support.binary_search(&id).is_ok()
+                    {
+                        found[n] = id;
+                        n += 1;
+                    }
+                }
             }
             for &id in ctx.words(u) {
                 if found[..n].contains(&id) {
@@ -167,9 +189,10 @@ impl CompiledRubric {
         });
         let mut named_as = None;
         let best_strength = best.map_or(Strength::Rejected, |(s, _)| *s);
-        if best_strength < Strength::Named {
-            // No claim names it: a sentence that describes the mechanism in the item's own terms
-            // (its text, why and mechanism words, several of them) explains it in other words.
+        if best_strength < Strength::Explained {
+            // No claim explains it: a sentence that describes the mechanism in the item's own
+            // terms (its text, why and mechanism words, several of them) explains it in other
+            // words, whether or not a name was dropped elsewhere.
             if let Some(u) = paraphrase {
                 verdict.covered = true;
                 verdict.credit = 1.0;
@@ -312,7 +335,8 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, uni
                     best_off = Some((d, fig.quote.clone()));
                 }
             }
-            break;
+            // An off figure in the naming sentence (the bytes per post) does not hide the
+            // neighbour's total ("≈ 110 TB"): keep looking.
         }
     }
     let expected = format!("expected {}–{}", estimate::human(e.min, e.unit), estimate::human(e.max, e.unit));
@@ -347,10 +371,13 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, uni
 
 /// What every judgement on one analysed answer shares: for each unit, the ids said there outside
 /// every concept's name and every rejected scope (a thesaurus phrase or joined compound once, not
-/// also its words), and how many content words it has.
+/// also its words), the ids of words that name exactly one item's concept with that item, and how
+/// many content words it has.
 pub(super) struct Context {
     ids: Vec<u32>,
     start: Vec<u32>,
+    named: Vec<(u32, u32)>,
+    named_start: Vec<u32>,
     content: Vec<u32>,
 }
 
@@ -359,11 +386,21 @@ impl Context {
         let mut ctx = Context {
             ids: Vec::with_capacity(a.toks.len()),
             start: Vec::with_capacity(a.units.len() + 1),
+            named: Vec::new(),
+            named_start: Vec::with_capacity(a.units.len() + 1),
             content: Vec::with_capacity(a.units.len()),
         };
         for unit in &a.units {
             ctx.start.push(ctx.ids.len() as u32);
+            ctx.named_start.push(ctx.named.len() as u32);
             let range = unit.toks.clone();
+            for k in range.clone() {
+                let (t, item) = (&a.toks[k as usize], owner[k as usize]);
+                if t.neg == NONE && item != NONE && item != MULTI {
+                    let ids = std::iter::once(t.id).chain(a.alts_at(k as usize).iter().map(|x| x.id));
+                    ctx.named.extend(ids.filter(|&id| id != NONE).map(|id| (id, item)));
+                }
+            }
             ctx.content.push(range.clone().filter(|&k| !a.toks[k as usize].stop).count() as u32);
             let mut k = range.start;
             while k < range.end {
@@ -386,6 +423,7 @@ impl Context {
             }
         }
         ctx.start.push(ctx.ids.len() as u32);
+        ctx.named_start.push(ctx.named.len() as u32);
         ctx
     }
 
@@ -393,9 +431,14 @@ impl Context {
         &self.ids[self.start[unit as usize] as usize..self.start[unit as usize + 1] as usize]
     }
 
+    /// The words of `unit` that name one item's concept, with that item.
+    fn others(&self, unit: u32) -> &[(u32, u32)] {
+        &self.named[self.named_start[unit as usize] as usize..self.named_start[unit as usize + 1] as usize]
+    }
+
     /// For each of `items`, the unit that describes it best in its own terms, if one does: at
-    /// least [`PARAPHRASE_MIN`] distinct support words, and at least [`PARAPHRASE_DENSITY`] of
-    /// the unit's content words (a long sentence that collects a few by chance does not).
+    /// least [`PARAPHRASE_MIN`] distinct support words, more in a longer unit (see
+    /// [`PARAPHRASE_SPREAD`]), so a long sentence that collects a few by chance does not.
     fn paraphrases(&self, c: &CompiledRubric, a: &Analysis<'_>, items: &[usize]) -> Vec<Option<u32>> {
         let mut wanted = vec![u32::MAX; c.items.len()];
         for (slot, &i) in items.iter().enumerate() {
@@ -422,7 +465,7 @@ impl Context {
             let content = f64::from(self.content[u]);
             for group in seen.chunk_by(|x, y| x.0 == y.0) {
                 let n = group.len();
-                if n >= PARAPHRASE_MIN && n as f64 >= PARAPHRASE_DENSITY * content {
+                if n >= PARAPHRASE_MIN && (n * n) as f64 >= PARAPHRASE_SPREAD * content {
                     let slot = wanted[group[0].0 as usize] as usize;
                     if best[slot].is_none_or(|(bn, _)| n > bn) {
                         best[slot] = Some((n, u as u32));

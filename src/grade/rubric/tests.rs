@@ -74,17 +74,59 @@ fn a_concept_with_its_mechanism_earns_full_credit() {
 #[test]
 fn the_neighbouring_sentence_of_the_same_paragraph_can_explain() {
     let d = push();
+    assert!(explained(&d, "We use WebSockets. The gateway pushes updates."));
+    assert!(!explained(&d, "We use WebSockets.\n\nThe gateway pushes updates."), "another paragraph");
+}
+
+#[test]
+fn a_dense_description_elsewhere_lifts_a_bare_name_to_full_credit() {
+    // The description alone earns full credit; naming the concept in another paragraph must not
+    // cost the candidate three quarters of it.
+    let d = push();
+    let description = "The gateway pushes each new message to the phone the moment it arrives.";
+    assert!(explained(&d, description));
+    let v = judge(&d, &format!("We use WebSockets.\n\n{description}"));
+    assert!(v.covered && !v.named, "{v:?}");
+    assert_eq!(v.evidence.as_deref(), Some(description));
+}
+
+#[test]
+fn a_long_plain_sentence_explains_when_enough_of_it_is_the_item() {
+    let d = push();
+    // Six of the item's words in a 25-word sentence: an explanation in plain words.
     assert!(explained(
         &d,
-        "We use WebSockets. The gateway pushes each new message to the phone the moment it arrives."
+        "Every phone holds one line open to a gateway machine for as long as the app runs, and \
+         whenever a new message is written for that person the server pushes it straight down the \
+         line at the moment it lands."
     ));
-    assert!(
-        !explained(
-            &d,
-            "We use WebSockets.\n\nThe gateway pushes each new message to the phone the moment it arrives."
+    // Three of them lost in a sentence of thirty words about something else: chance.
+    assert!(!explained(
+        &d,
+        "The billing team reconciles invoices every night against the ledger export, checks refunds \
+         by hand when a phone number changes, and files a ticket when totals drift, so finance \
+         closes the month on time with every gateway fee accounted for."
+    ));
+}
+
+#[test]
+fn another_items_concept_explains_from_the_neighbouring_sentence_only() {
+    let d = design(&[
+        item("dedupe", "deep-dive", 3, "core", DEDUPE, &["dedupe"]),
+        item(
+            "retry",
+            "deep-dive",
+            3,
+            "core",
+            "Retries failed sends with exponential backoff and jitter so a blip does not become a storm.",
+            &["retry"],
         ),
-        "another paragraph"
-    );
+    ]);
+    // The dedupe item's own text says retries are what it makes safe.
+    assert!(explained(&d, "The server dedupes each message. We retry with backoff."));
+    // Strung together in one sentence, the two names explain nothing.
+    let v = judge(&d, "The server dedupes each message so that we retry.");
+    assert!(!v.covered && v.named, "{v:?}");
 }
 
 #[test]
@@ -265,6 +307,9 @@ fn headings_and_bold_lead_ins_claim_nothing() {
     let d = push();
     assert!(judge(&d, "### Bad solution: WebSockets\nThe phone polls.").credit < 1e-9);
     assert!(judge(&d, "**WebSockets.**\n\nThe phone polls.").credit < 1e-9);
+    // A numbered bold lead-in is one heading, not a number and then a claim.
+    let v = judge(&d, "**1. Phones keep a WebSocket to the gateway.** The phone polls.");
+    assert!(v.credit < 1e-9, "{v:?}");
 }
 
 #[test]
@@ -348,6 +393,25 @@ fn estimates_read_compact_figures() {
     }
     let conns = estimate_design("count", 1e8, 1e9, None);
     let v = judge(&conns, "We hold 300M concurrent conns at peak.");
+    assert!(v.covered, "{v:?}");
+}
+
+#[test]
+fn a_rate_written_with_a_slash_or_in_words_names_the_estimate() {
+    let d = estimate_design("per-second", 5e5, 5e6, None);
+    // Not one concept phrase in either: the slash and "a second" say "per second".
+    for text in
+        ["Messages run at 60B/day ≈ 700k/s on average, 2M/s in the evening.", "About 2M messages a second."]
+    {
+        assert!(judge(&d, text).covered, "{text}: {:?}", judge(&d, text));
+    }
+}
+
+#[test]
+fn an_off_figure_in_the_naming_sentence_does_not_hide_the_total_beside_it() {
+    let d = estimate_design("bytes", 1e15, 5e15, Some("year"));
+    let v =
+        judge(&d, "Storage: each message costs about 300 bytes with its index. Over a year that is ~2 PB.");
     assert!(v.covered, "{v:?}");
 }
 
