@@ -710,8 +710,7 @@ fn colour_errors_and_warnings_on_a_terminal_are_one_plain_line() {
 fn colour_session_prompts_countdown_and_typed_line() {
     use mockdesign::driver::Countdown;
     use mockdesign::session::{Clock, Effect, Event, Options, Session};
-    use mockdesign::terminal::interactive::{LineEditor, status_line};
-    use mockdesign::terminal::render::{message_markdown, to_terminal};
+    use mockdesign::terminal::interactive::{LineEditor, message_text, status_line};
 
     // The binary decides colour itself; this process must not let crossterm read `NO_COLOR`.
     crossterm::style::force_color_output(true);
@@ -732,10 +731,7 @@ fn colour_session_prompts_countdown_and_typed_line() {
     while let Some(event) = queue.pop_front() {
         for effect in session.handle(event, clock) {
             match effect {
-                Effect::Show(m) => {
-                    let text = to_terminal(&message_markdown(&m), 100, true);
-                    screen.push_str(&format!("\n{}\n", text.trim_matches('\n')));
-                }
+                Effect::Show(m) => screen.push_str(&message_text(&m, 100, true)),
                 Effect::RequestProbe { phase, .. } => queue.push_front(Event::Probe {
                     phase,
                     item: Some("scale".into()),
