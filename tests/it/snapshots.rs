@@ -35,17 +35,23 @@ fn run_in(home: &Home, args: &[&str], stdin: &str) -> String {
     }
     let out = cmd.output().expect("run mockdesign");
     let code = out.status.code().map_or_else(|| "killed by a signal".to_string(), |c| c.to_string());
-    let section = |bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes);
-        if text.is_empty() { "(empty)\n".to_string() } else { text.into_owned() }
-    };
     let shown = format!(
-        "$ {}\nexit: {code}\n--- stdout\n{}--- stderr\n{}",
-        std::iter::once("mockdesign").chain(args.iter().copied()).collect::<Vec<_>>().join(" "),
-        section(&out.stdout),
-        section(&out.stderr)
+        "{}\nexit: {code}\n--- stdout\n{}--- stderr\n{}",
+        command_line(args),
+        section(&String::from_utf8_lossy(&out.stdout)),
+        section(&String::from_utf8_lossy(&out.stderr))
     );
     redact_paths(&shown, home.path())
+}
+
+/// `$ mockdesign ARGS`, as a snapshot's first line.
+fn command_line(args: &[&str]) -> String {
+    format!("$ {}", std::iter::once("mockdesign").chain(args.iter().copied()).collect::<Vec<_>>().join(" "))
+}
+
+/// What a stream showed, `(empty)` for nothing.
+fn section(text: &str) -> String {
+    if text.is_empty() { "(empty)\n".to_string() } else { text.to_string() }
 }
 
 fn run(home: &Home, args: &[&str]) -> String {
@@ -259,10 +265,13 @@ fn review_json_is_the_stored_scorecard_for_scripts() {
 #[test]
 fn self_score_piped_compares_the_ticks_with_the_grader() {
     let (home, id) = home_with_answered_session();
+    insta::assert_snapshot!("self_score_piped", run_in(&home, &["self-score", &id], &half_ticked()));
+}
+
+/// Self-score answers for WhatsApp's checklist: the first half ticked, the rest missed.
+fn half_ticked() -> String {
     let items = Catalog::builtin().find("whatsapp").unwrap().rubric.items.len();
-    // The first half ticked, the rest missed.
-    let ticks: String = (0..items).map(|n| if n < items / 2 { "y\n" } else { "n\n" }).collect();
-    insta::assert_snapshot!("self_score_piped", run_in(&home, &["self-score", &id], &ticks));
+    (0..items).map(|n| if n < items / 2 { "y\n" } else { "n\n" }).collect()
 }
 
 #[test]
@@ -616,11 +625,8 @@ fn run_tty(home: &Home, args: &[&str], stdin: &str) -> String {
         Ok(WaitStatus::Exited(_, code)) => code.to_string(),
         other => format!("{other:?}"),
     };
-    let shown = format!(
-        "$ {} (on a terminal)\nexit: {code}\n--- terminal\n{}",
-        std::iter::once("mockdesign").chain(args.iter().copied()).collect::<Vec<_>>().join(" "),
-        if text.is_empty() { "(empty)\n".to_string() } else { text }
-    );
+    let shown =
+        format!("{} (on a terminal)\nexit: {code}\n--- terminal\n{}", command_line(args), section(&text));
     redact_paths(&shown, home.path())
 }
 
@@ -668,9 +674,7 @@ fn colour_review_styles_the_scorecard_and_the_session() {
 #[test]
 fn colour_self_score_styles_the_calibration() {
     let (home, id) = home_with_answered_session();
-    let items = Catalog::builtin().find("whatsapp").unwrap().rubric.items.len();
-    let ticks: String = (0..items).map(|n| if n < items / 2 { "y\n" } else { "n\n" }).collect();
-    insta::assert_snapshot!("colour_self_score", run_tty(&home, &["self-score", &id], &ticks));
+    insta::assert_snapshot!("colour_self_score", run_tty(&home, &["self-score", &id], &half_ticked()));
 }
 
 #[test]
