@@ -64,7 +64,6 @@ pub fn main_entry(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             };
         }
     };
-    terminal::style::init(cli.global.no_color);
     match run(cli) {
         Ok(code) => code,
         Err(err) => ExitCode::from(report(&err)),

@@ -36,9 +36,8 @@ pub fn run(ctx: &Ctx, a: Option<&str>, b: Option<&str>, json: bool) -> Result<Ex
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&comparison)?))?;
     } else {
-        let color = terminal::style::color_stdout();
-        let text = terminal::progress::render_compare(&comparison, &chrono::Local, color);
-        super::print(&terminal::style::fit_output(&text))?;
+        let text = terminal::progress::render_compare(&comparison, &chrono::Local, ctx.output.color);
+        super::print(&ctx.output.fit(&text))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use super::Ctx;
 use crate::cli::{GraderKind, LlmArgs};
 use crate::error::UsageError;
 use crate::grade::Answers;
-use crate::terminal::scorecard::{self, RenderOpts};
+use crate::terminal::scorecard;
 
 pub fn run(
     ctx: &Ctx,
@@ -26,7 +26,7 @@ pub fn run(
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&card)?))?;
     } else {
-        let opts = RenderOpts::for_stdout();
+        let opts = ctx.output.render_opts();
         let mut text = scorecard::render(&card, design, None, opts);
         if let Some(answer) = super::study::answer_for_grade(ctx, design) {
             text.push_str(&crate::terminal::model_answer::strong_answers(

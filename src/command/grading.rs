@@ -90,8 +90,9 @@ pub fn grade(
     Ok(card)
 }
 
-fn spinner(settings: &LlmSettings) -> Option<indicatif::ProgressBar> {
-    if !crate::terminal::style::color_stderr() {
+/// The spinner on standard error while the LLM grades, when it may be drawn there.
+fn spinner(settings: &LlmSettings, color_stderr: bool) -> Option<indicatif::ProgressBar> {
+    if !color_stderr {
         return None;
     }
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
@@ -130,7 +131,7 @@ fn patience(settings: &LlmSettings) -> &'static str {
 
 fn grade_llm(ctx: &Ctx, settings: &LlmSettings, design: &Design, answers: &Answers) -> Result<Scorecard> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let bar = spinner(settings);
+    let bar = spinner(settings, ctx.output.color_stderr);
     let what = settings.describe();
     let progress = |done: usize, total: usize| {
         if let Some(b) = &bar {

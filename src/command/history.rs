@@ -24,9 +24,16 @@ pub fn run(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&rows)?))?;
     } else {
         let trends = progress::trends(&transcripts);
-        let color = terminal::style::color_stdout();
-        let text = terminal::progress::render_history(&rows, &trends, hidden, &chrono::Local, color);
-        super::print(&terminal::style::fit_output(&text))?;
+        let out = &ctx.output;
+        let text = terminal::progress::render_history(
+            &rows,
+            &trends,
+            hidden,
+            &chrono::Local,
+            out.color,
+            out.width(),
+        );
+        super::print(&out.fit(&text))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<ExitCode> {
     }
     let id_w = designs.iter().map(|d| d.id.len()).max().unwrap_or(0);
     let title_w = designs.iter().map(|d| d.title.chars().count()).max().unwrap_or(0);
-    let width = crate::terminal::style::output_width();
+    let width = ctx.output.width();
     // The summary wraps in its own column when there is room for one, else under the row.
     let lead = id_w + 2 + title_w + 2 + 7 + 2;
     let mut out = String::new();
@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<ExitCode> {
         "\nStart one with `mockdesign <id>`, e.g. `mockdesign {}`.",
         designs.first().map_or("whatsapp", |d| d.id.as_str())
     );
-    super::print(&crate::terminal::style::fit_output(&out))?;
+    super::print(&ctx.output.fit(&out))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -28,13 +28,16 @@ use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::Config;
 use crate::error::UsageError;
 use crate::paths::Paths;
+use crate::terminal::style::Output;
 
-/// What every command needs: where data lives, the configuration and the designs.
+/// What every command needs: where data lives, the configuration, the designs, and what standard
+/// output is and may show (decided here, once, for every renderer).
 pub struct Ctx {
     pub global: GlobalArgs,
     pub paths: Paths,
     pub config: Config,
     pub catalog: Catalog,
+    pub output: Output,
 }
 
 impl Ctx {
@@ -42,7 +45,8 @@ impl Ctx {
         let paths = Paths::resolve(global.data_dir.as_deref())?;
         let config = Config::load(&paths.config_file())?;
         let catalog = Catalog::load(&paths.rubrics(), &paths.prompts());
-        Ok(Self { global: global.clone(), paths, config, catalog })
+        let output = Output::detect(global.no_color);
+        Ok(Self { global: global.clone(), paths, config, catalog, output })
     }
 
     /// Find a design, turning an unknown name into a usage error with the nearest match.

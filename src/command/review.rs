@@ -14,7 +14,6 @@
 //! was typed or pasted, and replaying an escape sequence could clear the screen or set the
 //! clipboard.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -29,7 +28,7 @@ use crate::grade::{Grader, Scorecard, curveball};
 use crate::model::{Status, Transcript};
 use crate::store::{self};
 use crate::terminal::model_answer;
-use crate::terminal::scorecard::{self, RenderOpts};
+use crate::terminal::scorecard;
 
 /// How to show the session.
 #[derive(Debug, Clone, Copy)]
@@ -91,7 +90,7 @@ pub fn run(
     if show.full || show.json || show.format == Some(ReviewFormat::Md) {
         super::print(&text)?;
     } else {
-        crate::terminal::pager::page(&text)?;
+        crate::terminal::pager::page(&text, &ctx.output)?;
     }
     if interrupted {
         eprintln!("\nInterrupted: the LLM grade was cancelled and the rubric grade was saved.");
@@ -126,14 +125,14 @@ fn render(ctx: &Ctx, t: &mut Transcript, card: &Scorecard, show: Show) -> Result
             format!("{}\n\n{}", card_md.trim_end(), scorecard::transcript_markdown(t))
         }
         Some(ReviewFormat::Text) | None => {
-            let opts = RenderOpts::for_stdout();
+            let opts = ctx.output.render_opts();
             let session = scorecard::transcript_markdown(t);
             // Plain, the session is its Markdown, ending in one newline (what follows opens with
             // its own blank line); on a terminal (NO_COLOR) fitted to its width like the scorecard
             // above it, so the terminal never cuts an answer mid-word. A pipe gets whole lines.
             let session = if opts.color {
                 scorecard::styled(&session, opts.width)
-            } else if std::io::stdout().is_terminal() {
+            } else if ctx.output.terminal {
                 crate::terminal::style::fit(session.trim_end(), opts.width) + "\n"
             } else {
                 format!("{}\n", session.trim_end())
@@ -151,8 +150,8 @@ fn render(ctx: &Ctx, t: &mut Transcript, card: &Scorecard, show: Show) -> Result
                 model_answer::strong_answers_markdown(card, design, answer, None)
             }
             (Some(ReviewFormat::Md), true) => model_answer::side_by_side_markdown(card, design, answer),
-            (_, false) => model_answer::strong_answers(card, design, answer, None, RenderOpts::for_stdout()),
-            (_, true) => model_answer::side_by_side(card, design, answer, RenderOpts::for_stdout().width),
+            (_, false) => model_answer::strong_answers(card, design, answer, None, ctx.output.render_opts()),
+            (_, true) => model_answer::side_by_side(card, design, answer, ctx.output.render_opts().width),
         });
     }
     Ok(text)

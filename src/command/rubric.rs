@@ -49,11 +49,11 @@ pub fn run(ctx: &Ctx, design: Option<&str>, format: Format) -> Result<ExitCode> 
                 Format::Json => format!("{}\n", serde_json::to_string_pretty(&to_json(design))?),
                 Format::Toml => to_toml(&design.rubric)?,
                 Format::Summary => summary(design),
-                Format::Markdown if crate::terminal::style::color_stdout() => {
+                Format::Markdown if ctx.output.color => {
                     // Markdown rendered to the terminal's width.
-                    crate::terminal::scorecard::styled(&to_markdown(design), crate::terminal::style::width())
+                    crate::terminal::scorecard::styled(&to_markdown(design), ctx.output.render_opts().width)
                 }
-                Format::Markdown => crate::terminal::style::fit_output(&to_markdown(design)),
+                Format::Markdown => ctx.output.fit(&to_markdown(design)),
             }
         }
     };

@@ -14,7 +14,7 @@ use crate::grade::rubric::RubricGrader;
 use crate::grade::{Grader, selfscore};
 use crate::store;
 use crate::terminal::checklist;
-use crate::terminal::scorecard::{self, RenderOpts};
+use crate::terminal::scorecard;
 
 pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
     let path = store::resolve(&ctx.paths.sessions(), session)?;
@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, session: Option<&str>) -> Result<ExitCode> {
     t.scorecards.push(card.clone());
     t.updated_at = super::now();
     store::save(&path, &t)?;
-    let opts = RenderOpts::for_stdout();
+    let opts = ctx.output.render_opts();
     let mut text = String::from("\n");
     if t.self_score && t.phases.iter().all(|p| p.graded_text().is_empty()) {
         let _ = writeln!(

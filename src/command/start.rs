@@ -29,8 +29,7 @@ use crate::store::{SessionLock, Stored, TranscriptError};
 use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
 use crate::terminal::plain::{ChannelLines, PlainShell, is_interrupt, spawn_stdin_lines};
-use crate::terminal::scorecard::{self, RenderOpts};
-use crate::terminal::style;
+use crate::terminal::scorecard;
 
 pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<ExitCode> {
     let design = ctx.design(args.design.as_deref().unwrap_or_default())?;
@@ -174,10 +173,10 @@ pub(crate) fn run_session(
     grader: Option<GraderKind>,
     llm: &LlmArgs,
 ) -> Result<ExitCode> {
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let interactive = std::io::stdin().is_terminal() && ctx.output.terminal;
     // `[interviewer] llm = true`: settings that cannot work are refused before the session starts.
     let interviewer = super::grading::interviewer_settings(ctx, llm)?;
-    let color = interactive && !style::plain_requested();
+    let color = interactive && ctx.output.color;
     if interactive {
         session.wait_for_enter();
     }
@@ -310,7 +309,7 @@ pub(crate) fn finish(
     transcript.curveball_grade = curveball::grade(&RubricGrader, design, &transcript);
     // Saved as finished before grading; where it finally went is reported once, below.
     let _ = crate::store::save(path, &transcript);
-    let opts = RenderOpts::for_stdout();
+    let opts = ctx.output.render_opts();
     let mut out = String::new();
     let mut interrupted = false;
     let card = if transcript.self_score {
@@ -354,7 +353,7 @@ pub(crate) fn finish(
         // what was missed) is for `review` (paged), in a pipe it follows.
         out.push('\n');
         out.push_str(&scorecard::render_summary(&card, design, Some(&transcript), opts));
-        if std::io::stdout().is_terminal() {
+        if ctx.output.terminal {
             let _ = writeln!(out, "\nItem by item: `mockdesign review {}`.", transcript.id);
         } else {
             out.push_str(&scorecard::render_detail(&card, design, opts));

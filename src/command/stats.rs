@@ -16,8 +16,8 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<ExitCode> {
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&stats)?))?;
     } else {
-        let text = terminal::progress::render_stats(&stats, terminal::style::color_stdout());
-        super::print(&terminal::style::fit_output(&text))?;
+        let text = terminal::progress::render_stats(&stats, ctx.output.color);
+        super::print(&ctx.output.fit(&text))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -32,8 +32,7 @@ pub fn run(ctx: &Ctx, name: &str, phase: Option<Phase>, yes: bool) -> Result<Exi
                 .with_hint(format!("`mockdesign study {id}` shows the whole answer"))
         })?,
     };
-    let terminal = std::io::stdout().is_terminal();
-    if !terminal {
+    if !ctx.output.terminal {
         super::print(&md)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -43,8 +42,8 @@ pub fn run(ctx: &Ctx, name: &str, phase: Option<Phase>, yes: bool) -> Result<Exi
         ))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let width = crate::terminal::style::width();
-    let text = render::to_terminal(&md, width, crate::terminal::style::color_stdout());
+    let opts = ctx.output.render_opts();
+    let text = render::to_terminal(&md, opts.width, opts.color);
     page(&text)?;
     Ok(ExitCode::SUCCESS)
 }

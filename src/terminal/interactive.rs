@@ -392,6 +392,13 @@ impl Drop for TerminalShell {
     }
 }
 
+/// A message as the shell prints it above the footer: rendered for `width` columns, set off by a
+/// blank line.
+pub fn message_text(message: &Message, width: usize, color: bool) -> String {
+    let text = to_terminal(&message_markdown(message), width, color);
+    format!("\n{}\n", text.trim_matches('\n'))
+}
+
 /// The countdown line: phase, time left in it and in the interview, and a bar of the phase's
 /// time used, never wider than `width` (a wrapped footer would garble the screen on resize).
 pub fn status_line(s: &Countdown, width: usize, color: bool) -> String {
@@ -542,8 +549,7 @@ fn read_keys(bar: &ProgressBar, tx: &mpsc::UnboundedSender<Input>, flags: &Flags
 impl Shell for TerminalShell {
     fn show(&mut self, message: &Message) {
         let width = usize::from(RawOut.width()).clamp(30, 120);
-        let text = to_terminal(&message_markdown(message), width, self.color);
-        self.print(&format!("\n{}\n", text.trim_matches('\n')));
+        self.print(&message_text(message, width, self.color));
     }
 
     fn status(&mut self, s: &Countdown) {

@@ -2,12 +2,14 @@
 //! standard output is not a terminal (pipes and scripts get the text as it is), and never fatal:
 //! a pager that cannot start means the text is printed instead.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 
-/// Print `text`, through the pager when standard output is a terminal.
-pub fn page(text: &str) -> std::io::Result<()> {
-    if !std::io::stdout().is_terminal() {
+use super::style::Output;
+
+/// Print `text`, through the pager when standard output (`out`) is a terminal.
+pub fn page(text: &str, out: &Output) -> std::io::Result<()> {
+    if !out.terminal {
         return print(text);
     }
     let pager = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty());

@@ -1,6 +1,7 @@
 //! Rendering progress for the terminal: the history table with a sparkline per design, the stats
 //! report and a comparison side by side. Pure rendering into `String`s: times are shown in the
-//! time zone passed in, colour only when `color` is true. Nothing here reads the clock or the disk.
+//! time zone passed in, colour only when `color` is true, the history's columns chosen for the
+//! width passed in. Nothing here reads the clock, the disk, the environment or the terminal.
 
 use std::fmt::Display;
 use std::fmt::Write as _;
@@ -139,13 +140,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub const EMPTY_HISTORY: &str =
     "No sessions yet. Start one with `mockdesign whatsapp` (`mockdesign list` shows every design).\n";
 
-/// The history table, newest first, then a trend line per design.
+/// The history table, newest first, then a trend line per design; its columns fit `width` when
+/// there is one.
 pub fn render_history<Tz: TimeZone>(
     rows: &[Session],
     trends: &[Trend],
     hidden: usize,
     tz: &Tz,
     color: bool,
+    width: Option<usize>,
 ) -> String
 where
     Tz::Offset: Display,
@@ -163,7 +166,7 @@ where
     let mut out = String::new();
     // Columns, dropped from the least needed when the table is wider than the terminal: the
     // session id already holds the date and the design.
-    let columns = history_columns(rows, design_w, verdict_w, super::style::output_width());
+    let columns = history_columns(rows, design_w, verdict_w, width);
     let cell = |c: Col, r: Option<&Session>| -> String {
         let status = |r: &Session| {
             if r.not_counted.is_some() {
@@ -468,7 +471,7 @@ mod tests {
             session("whatsapp", 1, Some(78.0), &[]),
             session("search", 0, None, &[]),
         ];
-        let text = render_history(&sessions(&ts), &trends(&ts), 0, &Utc, false);
+        let text = render_history(&sessions(&ts), &trends(&ts), 0, &Utc, false, None);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[1].contains(&ts[2].id) && lines[1].contains("quit*"), "marked: {text}");
         assert!(text.contains("* not counted as practice (quit early)"), "{text}");

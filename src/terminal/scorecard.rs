@@ -13,7 +13,8 @@ use crate::grade::selfscore::Calibration;
 use crate::grade::{ItemVerdict, Scorecard};
 use crate::model::{Ended, PhaseRecord, Transcript};
 
-/// How to render: the width to wrap to, and whether colour (termimad styling) may be used.
+/// How to render: the width to wrap to, and whether colour (termimad styling) may be used. For
+/// standard output it comes from [`super::style::Output::render_opts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOpts {
     pub width: usize,
@@ -21,18 +22,6 @@ pub struct RenderOpts {
 }
 
 impl RenderOpts {
-    /// For standard output: the terminal's width and colour when it is a terminal (and colour is
-    /// allowed), else plain text at 100 columns. Never asks a pipe for its size (crossterm would
-    /// fall back to spawning `tput`).
-    pub fn for_stdout() -> Self {
-        use std::io::IsTerminal;
-        if std::io::stdout().is_terminal() {
-            Self { width: super::style::width(), color: super::style::color_stdout() }
-        } else {
-            Self::plain(100)
-        }
-    }
-
     /// Plain text at `width` columns.
     pub fn plain(width: usize) -> Self {
         Self { width, color: false }

@@ -1,44 +1,76 @@
-//! Colour and terminal detection. Colour and bars are off when `NO_COLOR` is set, `--no-color` is
-//! given, or the output is not a terminal.
+//! How output may look, decided once at startup: [`Output`] says whether standard output is a
+//! terminal, whether colour (and bars) may be used on it and on standard error, and how wide its
+//! text must be. Colour is off when `NO_COLOR` is set, `--no-color` is given, or the stream is not
+//! a terminal. [`Output::detect`] is the one place that reads the environment and asks the
+//! terminal; renderers are handed colour and width as values and never ask themselves.
+//! Also the pure helpers for fitting text to a width.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-static PLAIN: AtomicBool = AtomicBool::new(false);
+use super::scorecard::RenderOpts;
 
-/// Called once at startup.
-pub fn init(no_color_flag: bool) {
-    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    PLAIN.store(no_color_flag || no_color_env, Ordering::Relaxed);
+/// What the output streams are and may show. Built by [`Output::detect`] at startup (or directly,
+/// in tests) and passed to whatever renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Output {
+    /// Standard output is a terminal.
+    pub terminal: bool,
+    /// Colour, styled Markdown and block bars may be used on standard output.
+    pub color: bool,
+    /// A spinner (and colour) may be drawn on standard error.
+    pub color_stderr: bool,
+    /// `COLUMNS`, for standard output that is not a terminal; a terminal's own width is read
+    /// when text is laid out (see [`Output::width`]).
+    pub columns: Option<usize>,
 }
 
-/// True when colour may be used on stdout.
-pub fn color_stdout() -> bool {
-    !PLAIN.load(Ordering::Relaxed) && std::io::stdout().is_terminal()
-}
-
-/// True when colour may be used on stderr.
-pub fn color_stderr() -> bool {
-    !PLAIN.load(Ordering::Relaxed) && std::io::stderr().is_terminal()
-}
-
-/// True when the user asked for plain output.
-pub fn plain_requested() -> bool {
-    PLAIN.load(Ordering::Relaxed)
-}
-
-/// The width to render to: the terminal's, else 100.
-pub fn width() -> usize {
-    crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w).clamp(40, 160))
-}
-
-/// The width text on standard output must fit: the terminal's, or `COLUMNS` when output is piped
-/// and it is set; `None` (no wrapping) otherwise, so scripts get whole lines.
-pub fn output_width() -> Option<usize> {
-    if std::io::stdout().is_terminal() {
-        return Some(width());
+impl Output {
+    /// Decide from `--no-color` (`no_color_flag`), `NO_COLOR`, whether standard output and standard
+    /// error are terminals, and `COLUMNS`.
+    pub fn detect(no_color_flag: bool) -> Self {
+        let plain = no_color_flag || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let terminal = std::io::stdout().is_terminal();
+        Self {
+            terminal,
+            color: !plain && terminal,
+            color_stderr: !plain && std::io::stderr().is_terminal(),
+            columns: std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|w| *w >= 20),
+        }
     }
-    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|w| *w >= 20)
+
+    /// The width text on standard output must fit: the terminal's (read now: a terminal can be
+    /// resized during a session), or `COLUMNS` when output is piped and it is set; `None` (no
+    /// wrapping) otherwise, so scripts get whole lines.
+    pub fn width(&self) -> Option<usize> {
+        if self.terminal { Some(terminal_width()) } else { self.columns }
+    }
+
+    /// How to render a scorecard: the terminal's width and colour on a terminal (colour when
+    /// allowed), else plain text at 100 columns.
+    pub fn render_opts(&self) -> RenderOpts {
+        if self.terminal {
+            RenderOpts { width: terminal_width(), color: self.color }
+        } else {
+            RenderOpts::plain(100)
+        }
+    }
+
+    /// [`fit`] `text` to [`Output::width`] when there is one.
+    pub fn fit(&self, text: &str) -> String {
+        match self.width() {
+            Some(w) => fit(text, w),
+            None => text.to_string(),
+        }
+    }
+}
+
+/// The terminal's width, else 100. Never asked of a pipe (crossterm would fall back to spawning
+/// `tput`).
+fn terminal_width() -> usize {
+    crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w).clamp(40, 160))
 }
 
 /// Printable width of `s`: characters outside ANSI escape sequences.
@@ -99,14 +131,6 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// [`fit`] to [`output_width`] when there is one.
-pub fn fit_output(text: &str) -> String {
-    match output_width() {
-        Some(w) => fit(text, w),
-        None => text.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +145,14 @@ mod tests {
         let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         assert_eq!(words(&out), words(text), "no word is cut");
         assert_eq!(visible_len("\u{1b}[1mbold\u{1b}[0m"), 4);
+    }
+
+    #[test]
+    fn piped_output_fits_columns_when_set_and_scorecards_stay_plain_at_100() {
+        let piped = |columns| Output { terminal: false, color: false, color_stderr: false, columns };
+        let long = format!("{}\n", "word ".repeat(20).trim_end());
+        assert_eq!(piped(None).fit(&long), long, "no COLUMNS: whole lines for scripts");
+        assert!(piped(Some(30)).fit(&long).lines().all(|l| l.len() <= 30));
+        assert_eq!(piped(Some(30)).render_opts(), RenderOpts::plain(100), "a scorecard ignores COLUMNS");
     }
 }

@@ -39,9 +39,15 @@ fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
 /// `(file, line number, code)` of every line of the core, comments and `#[cfg(test)]` modules
 /// left out (tests may build fixtures on disk).
 fn core_lines() -> Vec<(String, usize, String)> {
+    lines_under(&CORE)
+}
+
+/// `(file, line number, code)` of every line under `dirs` (files or folders of the checkout),
+/// comments and `#[cfg(test)]` modules left out.
+fn lines_under(dirs: &[&str]) -> Vec<(String, usize, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for dir in CORE {
+    for dir in dirs {
         rust_files(&root.join(dir), &mut files);
     }
     let mut out = Vec::new();
@@ -95,4 +101,24 @@ fn the_core_opens_no_socket_and_reads_no_clock() {
     // The LLM client times its own requests (retries, `llm check`'s latency); nothing else may.
     let bad = offenders(|f| f == "src/grade/llm/client.rs" || f == "src/grade/llm/check.rs", &CLOCK);
     assert!(bad.is_empty(), "the core reads the clock (time is a parameter):\n{}", bad.join("\n"));
+}
+
+/// Colour and width are properties of the output a renderer is handed (STYLE.md, habit 4): what
+/// the user asked for (`--no-color`, `NO_COLOR`), whether a stream is a terminal and `COLUMNS` are
+/// read in one place, `terminal::style::Output::detect`, at startup. The interactive shell alone
+/// also asks the terminal its size, live, to follow a resize mid-session.
+#[test]
+fn colour_and_width_are_decided_in_one_place() {
+    const DECIDES: &str = "src/terminal/style.rs";
+    let asks = ["NO_COLOR", "\"COLUMNS\"", "stdout().is_terminal()", "stderr().is_terminal()"];
+    let bad: Vec<String> = lines_under(&["src"])
+        .into_iter()
+        .filter(|(file, _, code)| {
+            file != DECIDES
+                && (asks.iter().any(|w| code.contains(w))
+                    || (code.contains("terminal::size") && file != "src/terminal/interactive.rs"))
+        })
+        .map(|(file, n, code)| format!("{file}:{n}: {}", code.trim()))
+        .collect();
+    assert!(bad.is_empty(), "colour or width decided outside {DECIDES}:\n{}", bad.join("\n"));
 }

@@ -2,7 +2,8 @@
 //! snapshot in `tests/it/snapshots/`, so a change of layout (a line printed twice, text cut
 //! mid-word, a stray escape code) is a diff someone reads, not a substring that still matches.
 //!
-//! Every run is the real binary in an isolated home, with no colour, `COLUMNS=100` and `TZ=UTC`.
+//! Every run is the real binary in an isolated home, with no colour, `COLUMNS=100` and `TZ=UTC`;
+//! the colour section at the end runs it on a pseudo-terminal with colour allowed instead.
 //! Each snapshot holds the command line, the exit code, stdout and stderr. Only what truly varies
 //! between runs is redacted: the temporary home and the checkout (`[HOME]`, `[REPO]`), and the
 //! wall-clock time of a grade made now (`[NOW]`). Sessions are built with fixed start times, so
@@ -34,17 +35,23 @@ fn run_in(home: &Home, args: &[&str], stdin: &str) -> String {
     }
     let out = cmd.output().expect("run mockdesign");
     let code = out.status.code().map_or_else(|| "killed by a signal".to_string(), |c| c.to_string());
-    let section = |bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes);
-        if text.is_empty() { "(empty)\n".to_string() } else { text.into_owned() }
-    };
     let shown = format!(
-        "$ {}\nexit: {code}\n--- stdout\n{}--- stderr\n{}",
-        std::iter::once("mockdesign").chain(args.iter().copied()).collect::<Vec<_>>().join(" "),
-        section(&out.stdout),
-        section(&out.stderr)
+        "{}\nexit: {code}\n--- stdout\n{}--- stderr\n{}",
+        command_line(args),
+        section(&String::from_utf8_lossy(&out.stdout)),
+        section(&String::from_utf8_lossy(&out.stderr))
     );
     redact_paths(&shown, home.path())
+}
+
+/// `$ mockdesign ARGS`, as a snapshot's first line.
+fn command_line(args: &[&str]) -> String {
+    format!("$ {}", std::iter::once("mockdesign").chain(args.iter().copied()).collect::<Vec<_>>().join(" "))
+}
+
+/// What a stream showed, `(empty)` for nothing.
+fn section(text: &str) -> String {
+    if text.is_empty() { "(empty)\n".to_string() } else { text.to_string() }
 }
 
 fn run(home: &Home, args: &[&str]) -> String {
@@ -56,13 +63,18 @@ fn redact_paths(text: &str, home: &Path) -> String {
     text.replace(home.as_ref(), "[HOME]").replace(repo(), "[REPO]")
 }
 
+/// The wall clock of a grade made during the test, as `[NOW]`.
+fn graded_now_filters() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", "[NOW]"),
+        (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "[NOW]"),
+    ]
+}
+
 /// Snapshot `value` under `name`, with the wall clock of a grade made during the test redacted.
 macro_rules! snapshot_graded_now {
     ($name:expr, $value:expr) => {
-        insta::with_settings!({filters => vec![
-            (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", "[NOW]"),
-            (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "[NOW]"),
-        ]}, {
+        insta::with_settings!({filters => graded_now_filters()}, {
             insta::assert_snapshot!($name, $value);
         });
     };
@@ -253,10 +265,13 @@ fn review_json_is_the_stored_scorecard_for_scripts() {
 #[test]
 fn self_score_piped_compares_the_ticks_with_the_grader() {
     let (home, id) = home_with_answered_session();
+    insta::assert_snapshot!("self_score_piped", run_in(&home, &["self-score", &id], &half_ticked()));
+}
+
+/// Self-score answers for WhatsApp's checklist: the first half ticked, the rest missed.
+fn half_ticked() -> String {
     let items = Catalog::builtin().find("whatsapp").unwrap().rubric.items.len();
-    // The first half ticked, the rest missed.
-    let ticks: String = (0..items).map(|n| if n < items / 2 { "y\n" } else { "n\n" }).collect();
-    insta::assert_snapshot!("self_score_piped", run_in(&home, &["self-score", &id], &ticks));
+    (0..items).map(|n| if n < items / 2 { "y\n" } else { "n\n" }).collect()
 }
 
 #[test]
@@ -574,4 +589,176 @@ fn review_on_a_terminal_without_colour_fits_the_answers_to_its_width() {
     // The pseudo-terminal is expectrl's default, 80 columns.
     let long: Vec<&str> = text.lines().filter(|l| l.chars().count() > 80).collect();
     assert!(long.is_empty(), "lines wider than the terminal's 80 columns:\n{}", long.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// On a terminal, with colour: the real binary in a pseudo-terminal of 100 columns (`TERM=xterm`,
+// no `NO_COLOR`, `PAGER=cat`), so whether colour is used, and how wide the text is laid out, is
+// decided by the binary exactly as on a person's screen. Standard output and standard error share
+// the terminal, so they come as one stream; escape codes are shown as `␛` so a snapshot is
+// readable, and the terminal's `\r\n` as `\n`.
+
+/// Run `mockdesign ARGS` on a pseudo-terminal with colour allowed, typing `stdin` (with the
+/// terminal's echo off, so what is typed does not interleave with what is printed).
+fn run_tty(home: &Home, args: &[&str], stdin: &str) -> String {
+    use expectrl::process::Termios;
+    use expectrl::process::unix::WaitStatus;
+    use expectrl::{Eof, Expect};
+
+    let mut cmd = home.std_cmd();
+    cmd.args(args)
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .env("COLUMNS", "100")
+        .env("TZ", "UTC")
+        .env("PAGER", "cat")
+        .env_remove("LESS");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    if !stdin.is_empty() {
+        p.get_process_mut().set_echo(false).expect("echo off");
+        p.send(stdin).expect("type the input");
+    }
+    let seen = p.expect(Eof).expect("the command ends");
+    let text = String::from_utf8_lossy(seen.as_bytes()).replace("\r\n", "\n").replace('\u{1b}', "␛");
+    let code = match p.get_process().wait() {
+        Ok(WaitStatus::Exited(_, code)) => code.to_string(),
+        other => format!("{other:?}"),
+    };
+    let shown =
+        format!("{} (on a terminal)\nexit: {code}\n--- terminal\n{}", command_line(args), section(&text));
+    redact_paths(&shown, home.path())
+}
+
+#[test]
+fn colour_grade_on_a_terminal_styles_the_whole_scorecard() {
+    let answers = fixture("whatsapp/plain.md");
+    let out = run_tty(&Home::new(), &["grade", "whatsapp", answers.to_str().unwrap()], "");
+    snapshot_graded_now!("colour_grade_whatsapp", out);
+}
+
+#[test]
+fn colour_is_off_on_a_terminal_with_no_color() {
+    let answers = fixture("whatsapp/plain.md");
+    let out = run_tty(&Home::new(), &["grade", "whatsapp", answers.to_str().unwrap(), "--no-color"], "");
+    snapshot_graded_now!("colour_off_grade_whatsapp_no_color_flag", out);
+    let home = home_with_history();
+    insta::assert_snapshot!(
+        "colour_off_history_no_color_flag",
+        run_tty(&home, &["--no-color", "history"], "")
+    );
+}
+
+#[test]
+fn colour_session_end_shows_the_styled_summary() {
+    let answers = fixture("whatsapp/plain.md");
+    let out = run_tty(&Home::new(), &["whatsapp", "--answers", answers.to_str().unwrap(), "--seed", "7"], "");
+    // A session started now: its id and its grade's time are the wall clock's.
+    let mut filters = graded_now_filters();
+    filters.push((r"\d{8}-\d{6}-whatsapp", "[SESSION]"));
+    insta::with_settings!({filters => filters}, {
+        insta::assert_snapshot!("colour_session_end", out);
+    });
+}
+
+#[test]
+fn colour_review_styles_the_scorecard_and_the_session() {
+    let (home, id) = home_with_answered_session();
+    insta::assert_snapshot!("colour_review", run_tty(&home, &["review", &id], ""));
+    insta::assert_snapshot!(
+        "colour_review_side_by_side",
+        run_tty(&home, &["review", &id, "--side-by-side"], "")
+    );
+}
+
+#[test]
+fn colour_self_score_styles_the_calibration() {
+    let (home, id) = home_with_answered_session();
+    insta::assert_snapshot!("colour_self_score", run_tty(&home, &["self-score", &id], &half_ticked()));
+}
+
+#[test]
+fn colour_progress_bolds_headings_and_colours_changes() {
+    let home = home_with_history();
+    insta::assert_snapshot!("colour_history", run_tty(&home, &["history", "--all"], ""));
+    insta::assert_snapshot!("colour_compare", run_tty(&home, &["compare"], ""));
+    insta::assert_snapshot!("colour_stats", run_tty(&home_with_recent_history(), &["stats"], ""));
+}
+
+#[test]
+fn colour_catalog_on_a_terminal() {
+    let home = Home::new();
+    insta::assert_snapshot!("colour_list", run_tty(&home, &["list"], ""));
+    insta::assert_snapshot!("colour_rubric_whatsapp", run_tty(&home, &["rubric", "whatsapp"], ""));
+    insta::assert_snapshot!(
+        "colour_study_whatsapp_requirements",
+        run_tty(&home, &["study", "whatsapp", "--phase", "requirements", "--yes"], "")
+    );
+}
+
+#[test]
+fn colour_errors_and_warnings_on_a_terminal_are_one_plain_line() {
+    let home = Home::new();
+    insta::assert_snapshot!(
+        "colour_error_missing_answers",
+        run_tty(&home, &["grade", "whatsapp", "no-such.md"], "")
+    );
+    home.write("sessions/20261118-080000-whatsapp.json", "{ not json");
+    insta::assert_snapshot!("colour_warning_corrupt_transcript", run_tty(&home, &["history"], ""));
+}
+
+/// The interview's own screen, in colour: each message as the terminal shell shows it at 100
+/// columns, the countdown line (calm, urgent, overtime) and the line being typed with its cursor.
+/// In process: a live session's timing is not reproducible, what it draws is.
+#[test]
+fn colour_session_prompts_countdown_and_typed_line() {
+    use mockdesign::driver::Countdown;
+    use mockdesign::session::{Clock, Effect, Event, Options, Session};
+    use mockdesign::terminal::interactive::{LineEditor, message_text, status_line};
+
+    // The binary decides colour itself; this process must not let crossterm read `NO_COLOR`.
+    crossterm::style::force_color_output(true);
+    let design = Catalog::builtin().find("whatsapp").unwrap().clone();
+    let opts = Options { minutes: 45.0, soft_timer: false, seed: 7, self_score: false, scripted: false };
+    let mut session = Session::new(&design, opts, "20261120-183000-whatsapp".into(), at(18, 0));
+    session.wait_for_enter();
+    let clock = Clock { secs: 0.0, wall: at(18, 0) };
+    let mut screen = String::new();
+    let mut queue: std::collections::VecDeque<Event> = [
+        Event::Start,
+        Event::Line(String::new()),
+        Event::Line("/help".into()),
+        Event::Line("Users send 1:1 and group messages; delivery receipts matter.".into()),
+        Event::Line("/next".into()),
+    ]
+    .into();
+    while let Some(event) = queue.pop_front() {
+        for effect in session.handle(event, clock) {
+            match effect {
+                Effect::Show(m) => screen.push_str(&message_text(&m, 100, true)),
+                Effect::RequestProbe { phase, .. } => queue.push_front(Event::Probe {
+                    phase,
+                    item: Some("scale".into()),
+                    question: Some("How many messages a day, and how large is a group?".into()),
+                }),
+                _ => {}
+            }
+        }
+    }
+    let countdown = |phase_left: f64| Countdown {
+        phase: mockdesign::catalog::Phase::HighLevel,
+        phase_left,
+        phase_budget: 720.0,
+        total_left: 1800.0 + phase_left,
+        paused: false,
+    };
+    screen.push_str("\n--- countdown\n");
+    for left in [600.0, 90.0, -30.0] {
+        screen.push_str(&format!("{}\n", status_line(&countdown(left), 100, true)));
+    }
+    let mut editor = LineEditor::default();
+    editor.insert_str("A gateway keeps one connection per phone");
+    screen.push_str("--- typed line\n");
+    screen.push_str(&format!("{}\n", editor.view(100, true)));
+    insta::assert_snapshot!("colour_session_screen", screen.replace('\u{1b}', "␛"));
 }
