@@ -178,7 +178,7 @@ impl CompiledRubric {
         if let Some(e) = &item.estimate {
             let usable: Vec<u32> =
                 judged.iter().filter(|(s, _)| *s >= Strength::Named).map(|(_, o)| o.unit).collect();
-            judge_estimate(&mut verdict, e, a, &usable);
+            judge_estimate(&mut verdict, e, a, ctx, &usable);
             if verdict.credit == 0.0 {
                 comment_unusable(&mut verdict, &judged, a);
             }
@@ -265,7 +265,7 @@ fn value(e: &Estimate, fig: &Figure, naming: bool) -> Option<(f64, bool)> {
 /// Several magnitudes offered for one quantity ("1k, 10k or 100k/s"): two compatible figures at
 /// least 10× apart with nothing but separators ("," "or" "and") between them. Arithmetic between
 /// figures ("60 billion × 300 bytes ≈ 18 TB") and ranges ("20–30k") are not guesses.
-fn shotgun(figs: &[(f64, bool, Figure)], text: &str) -> bool {
+fn shotgun(figs: &[(f64, bool, &Figure)], text: &str) -> bool {
     let mut at = 0;
     let mut placed: Vec<(usize, usize, f64)> = Vec::new();
     for (v, _, f) in figs {
@@ -292,7 +292,7 @@ fn shotgun(figs: &[(f64, bool, Figure)], text: &str) -> bool {
     })
 }
 
-fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, units: &[u32]) {
+fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, ctx: &Context, units: &[u32]) {
     if units.is_empty() {
         return;
     }
@@ -308,9 +308,10 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, uni
                 continue;
             }
             let text = a.unit_text(u);
-            let figs: Vec<(f64, bool, Figure)> = estimate::figures(text)
-                .into_iter()
-                .filter_map(|f| value(e, &f, u == unit).map(|(v, unit_given)| (v, unit_given, f)))
+            let figs: Vec<(f64, bool, &Figure)> = ctx
+                .figures(a, u)
+                .iter()
+                .filter_map(|f| value(e, f, u == unit).map(|(v, unit_given)| (v, unit_given, f)))
                 .collect();
             if figs.is_empty() {
                 continue;
@@ -374,6 +375,8 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, uni
 /// also its words), the ids of words that name exactly one item's concept with that item, and how
 /// many content words it has.
 pub(super) struct Context {
+    /// Each unit's figures, read the first time an estimate looks at it.
+    figures: Vec<std::cell::OnceCell<Vec<Figure>>>,
     ids: Vec<u32>,
     start: Vec<u32>,
     named: Vec<(u32, u32)>,
@@ -384,6 +387,7 @@ pub(super) struct Context {
 impl Context {
     fn new(a: &Analysis<'_>, owner: &[u32]) -> Self {
         let mut ctx = Context {
+            figures: vec![std::cell::OnceCell::new(); a.units.len()],
             ids: Vec::with_capacity(a.toks.len()),
             start: Vec::with_capacity(a.units.len() + 1),
             named: Vec::new(),
@@ -425,6 +429,10 @@ impl Context {
         ctx.start.push(ctx.ids.len() as u32);
         ctx.named_start.push(ctx.named.len() as u32);
         ctx
+    }
+
+    fn figures(&self, a: &Analysis<'_>, unit: u32) -> &[Figure] {
+        self.figures[unit as usize].get_or_init(|| estimate::figures(a.unit_text(unit)))
     }
 
     fn words(&self, unit: u32) -> &[u32] {
