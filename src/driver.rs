@@ -16,8 +16,8 @@ use tokio::time::Instant;
 
 use crate::catalog::Phase;
 use crate::grade::llm::{LlmSettings, follow_up_question};
-use crate::model::Transcript;
-use crate::session::{Clock, Effect, Event, Message, Outcome, Session, Timer};
+use crate::model::{SessionEnded, Transcript};
+use crate::session::{Clock, Effect, Event, Message, Session, Timer};
 
 /// What the shell's input side reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +89,7 @@ pub async fn run(
     shell: &mut dyn Shell,
     store: &mut dyn Persist,
     interviewer: Option<&LlmSettings>,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<SessionEnded> {
     let start = Instant::now();
     #[allow(clippy::disallowed_methods, reason = "the driver is the shell that reads the wall clock")]
     let clock = || Clock { secs: start.elapsed().as_secs_f64(), wall: Utc::now() };
@@ -149,9 +149,9 @@ pub async fn run(
                         draft.clear();
                         shell.clear_draft();
                     }
-                    Effect::End(outcome) => {
+                    Effect::End(how) => {
                         shell.finish();
-                        return Ok(outcome);
+                        return Ok(how);
                     }
                 }
             }
@@ -276,7 +276,7 @@ pub fn rubric_probe(session: &Session, phase: Phase, text: &str) -> Option<(Stri
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::model::{Ended, Status as RunStatus};
+    use crate::model::{Ended, Status};
     use crate::session::Options;
 
     /// A shell that records what it was asked to do.
@@ -318,12 +318,12 @@ mod tests {
         let mut saves = Saves::default();
         let started = Instant::now();
         let outcome = run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap();
-        assert_eq!(outcome, Outcome::Finished);
+        assert_eq!(outcome, SessionEnded::Finished);
         // Tokio's clock advanced by exactly the interview's length; the wall clock did not.
         let took = started.elapsed().as_secs_f64();
         assert!((took - 45.0 * 60.0).abs() < 1.0, "{took}");
         let t = s.transcript();
-        assert_eq!(t.status, RunStatus::Finished);
+        assert_eq!(t.status, Status::Finished);
         assert!(t.phases.iter().all(|p| p.ended == Some(Ended::TimeUp)));
         assert_eq!(t.phases[0].answer, "Group chat and receipts.");
         assert!(shell.statuses > 1000, "the countdown was refreshed throughout");
@@ -355,7 +355,7 @@ mod tests {
         let saved_draft_at =
             saves.0.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
         assert!(saved_draft_at.is_some(), "autosave wrote the draft before the interrupt");
-        assert_eq!(saves.0.last().unwrap().status, RunStatus::Quit);
+        assert_eq!(saves.0.last().unwrap().status, Status::Quit);
     }
 
     /// A shell whose disk is full.
@@ -413,7 +413,7 @@ mod tests {
         let mut shell = FullDisk::default();
         let mut disk = Full::default();
         let outcome = run(&mut s, &mut rx, &mut shell, &mut disk, None).await.unwrap();
-        assert_eq!(outcome, Outcome::Finished, "the interview ran to its end");
+        assert_eq!(outcome, SessionEnded::Finished, "the interview ran to its end");
         let warnings = shell
             .inner
             .shown
@@ -435,7 +435,7 @@ mod tests {
         tx.send(Input::Eof).unwrap();
         let mut shell = Fake::default();
         let mut saves = Saves::default();
-        assert_eq!(run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap(), Outcome::Finished);
+        assert_eq!(run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap(), SessionEnded::Finished);
         assert_eq!(s.transcript().phases[0].answer, "first\nsecond, not entered");
     }
 
@@ -464,7 +464,7 @@ mod tests {
         }
         let last = saves.0.last().unwrap();
         assert_eq!(last.phases[0].answer, "a high-level design typed as nothing");
-        assert_eq!(last.status, RunStatus::Finished);
+        assert_eq!(last.status, Status::Finished);
     }
 
     #[tokio::test(start_paused = true)]
@@ -493,7 +493,7 @@ mod tests {
         let took = started.elapsed().as_secs_f64();
         assert!((took - 60.0 * 60.0).abs() < 1.0, "{took}");
         let t = saves.0.last().unwrap();
-        assert_eq!(t.status, RunStatus::Finished);
+        assert_eq!(t.status, Status::Finished);
         assert!((t.phases[0].used_secs - 120.0).abs() < 1.0, "{}", t.phases[0].used_secs);
         assert!((t.phases[1].paused_secs - 600.0).abs() < 1.0);
         assert!(t.phases[2].allowed_secs() > 15.0 * 60.0, "the deep dive got some of the unused time");

@@ -23,8 +23,8 @@ use crate::error::{Interrupted, UsageError};
 use crate::grade::Answers;
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{curveball, selfscore};
-use crate::model::{SelfTick, Transcript};
-use crate::session::{Clock, Effect, Event, Options, Outcome, Session, literal_line};
+use crate::model::{SelfTick, SessionEnded, Transcript};
+use crate::session::{Clock, Effect, Event, Options, Session, literal_line};
 use crate::store::{SessionLock, Stored, TranscriptError};
 use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
@@ -191,14 +191,13 @@ pub(crate) fn run_session(
         .context("cannot start the session")?;
     let mut stdin_ended = None;
     let mut sink = crate::store::SessionFile { path: path.to_path_buf() };
-    let outcome = runtime.block_on(async {
+    let ended = runtime.block_on(async {
         spawn_signal_watch(tx.clone(), !interactive);
         if interactive {
             let mut shell = TerminalShell::start(color, tx.clone()).context("cannot use the terminal")?;
-            let outcome =
-                driver::run(&mut session, &mut rx, &mut shell, &mut sink, interviewer.as_ref()).await;
+            let ended = driver::run(&mut session, &mut rx, &mut shell, &mut sink, interviewer.as_ref()).await;
             shell.restore();
-            outcome
+            ended
         } else {
             stdin_ended = Some(spawn_stdin_lines(tx.clone()));
             let mut shell = PlainShell::new();
@@ -208,17 +207,17 @@ pub(crate) fn run_session(
     // Its signal watchers go with it; whatever runs next watches for itself.
     drop(runtime);
     let transcript = session.into_transcript();
-    match outcome {
-        Outcome::Finished => {
+    match ended {
+        SessionEnded::Finished => {
             let rest = Rest { tx, rx, stdin_ended };
             finish(ctx, transcript, path, lock, grader, llm, Some(rest))
         }
-        Outcome::Quit => {
+        SessionEnded::Quit => {
             let stored = store(path, &transcript);
             super::print(&left_message(&transcript, path, &stored))?;
             Ok(ExitCode::SUCCESS)
         }
-        Outcome::Interrupted => {
+        SessionEnded::Interrupted => {
             let stored = store(path, &transcript);
             eprint!("{}", left_message(&transcript, path, &stored));
             Err(Interrupted.into())

@@ -6,9 +6,11 @@
 //! - It never touches the terminal, the clock, the network or the disk. Time arrives inside every
 //!   event as a [`Clock`] reading taken by the driver, so tests run a 45-minute interview in
 //!   microseconds.
-//! - The [`Transcript`] it holds is always the whole truth of the session so far; a `Save` effect
+//! - The [`Transcript`] it holds is always the whole truth of the session so far; a `Persist` effect
 //!   asks the driver to write it, and the engine asks for one after every submitted answer, question,
 //!   hint, follow-up and curveball, and whenever the draft changed since the last autosave.
+//! - The session ends once, with [`Effect::End`] saying how ([`SessionEnded`]); the transcript's
+//!   saved state is derived from it ([`SessionEnded::status`]), never set on its own.
 //! - A timer that fires late or for a phase that already ended is ignored; the engine re-checks the
 //!   time itself, so the driver may fire timers early or twice without harm.
 //! - A phase's unfinished line belongs to that phase only: when the phase ends it is filed there and
@@ -26,7 +28,7 @@ use chrono::{DateTime, Utc};
 
 use crate::catalog::{Design, Phase};
 use crate::model::{
-    CurveballPlan, CurveballRecord, Ended, FollowUp, PhaseRecord, Question, Status, Transcript,
+    CurveballPlan, CurveballRecord, Ended, FollowUp, PhaseRecord, Question, SessionEnded, Status, Transcript,
 };
 
 pub use facts::answer_question;
@@ -116,19 +118,9 @@ pub enum Effect {
     /// Empty the line being typed: its phase ended and it was filed there (a draft belongs to
     /// the phase it was typed in, never to the next one).
     ClearDraft,
-    /// The session is over (after a final `Persist`).
-    End(Outcome),
-}
-
-/// How the session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Every phase done: grade it.
-    Finished,
-    /// `/quit`: saved, resumable.
-    Quit,
-    /// Ctrl-C: saved, resumable; exit 130.
-    Interrupted,
+    /// The session is over (after a final `Persist` of the state it leaves,
+    /// [`SessionEnded::status`]).
+    End(SessionEnded),
 }
 
 /// Text for the candidate. The driver renders it (Markdown on a terminal, plain otherwise).
@@ -423,8 +415,7 @@ impl Session {
             }
             Event::Interrupt => {
                 if self.state != State::Done {
-                    self.leave(now, Status::Quit, &mut fx);
-                    fx.push(Effect::End(Outcome::Interrupted));
+                    self.leave(SessionEnded::Interrupted, now, &mut fx);
                 }
             }
             Event::EndOfInput => {
@@ -574,8 +565,7 @@ impl Session {
             let cmd = line.trim().to_lowercase();
             if cmd == "/quit" || cmd == "/exit" {
                 fx.push(Effect::Show(Message::Note("Nothing was started; see you next time.".into())));
-                self.leave(now, Status::Quit, fx);
-                fx.push(Effect::End(Outcome::Quit));
+                self.leave(SessionEnded::Quit, now, fx);
                 return;
             }
             let resumed = self.record().started_at.is_some();
@@ -678,10 +668,7 @@ impl Session {
                 }
                 fx.push(Effect::OpenEditor { text });
             }
-            "quit" | "exit" => {
-                self.leave(now, Status::Quit, fx);
-                fx.push(Effect::End(Outcome::Quit));
-            }
+            "quit" | "exit" => self.leave(SessionEnded::Quit, now, fx),
             "show" => self.show(fx),
             "pause" | "p" => self.pause(now, fx),
             "resume" | "r" => fx.push(Effect::Show(Message::Note("The clock is running.".into()))),
@@ -947,11 +934,8 @@ impl Session {
             self.used_before = 0.0;
             self.open_phase(now, fx);
         } else {
-            self.state = State::Done;
             self.transcript.current = None;
-            self.transcript.status = Status::Finished;
-            self.save(now, fx);
-            fx.push(Effect::End(Outcome::Finished));
+            self.end_session(SessionEnded::Finished, now, fx);
         }
     }
 
@@ -979,8 +963,8 @@ impl Session {
         }
     }
 
-    /// Save and stop the clock without ending the phase (resumable).
-    fn leave(&mut self, now: Clock, status: Status, fx: &mut Vec<Effect>) {
+    /// Leave early (`/quit`, Ctrl-C): stop the clock without ending the phase, save, end (resumable).
+    fn leave(&mut self, how: SessionEnded, now: Clock, fx: &mut Vec<Effect>) {
         if self.state == State::Paused {
             let paused = (now.secs - self.phase_started).max(0.0);
             self.record_mut().paused_secs += paused;
@@ -991,10 +975,15 @@ impl Session {
             rec.used_secs = used;
             rec.overtime_secs = (used - rec.allowed_secs()).max(0.0);
         }
+        self.end_session(how, now, fx);
+    }
+
+    /// The session is over: the saved state follows from how it ended, saved once more, then `End`.
+    fn end_session(&mut self, how: SessionEnded, now: Clock, fx: &mut Vec<Effect>) {
         self.state = State::Done;
-        self.transcript.status = status;
-        self.dirty = true;
+        self.transcript.status = how.status();
         self.save(now, fx);
+        fx.push(Effect::End(how));
     }
 
     fn save(&mut self, now: Clock, fx: &mut Vec<Effect>) {

@@ -21,7 +21,7 @@ struct Sim {
     timers: Vec<Timer>,
     shown: Vec<Message>,
     saves: usize,
-    ended: Option<Outcome>,
+    ended: Option<SessionEnded>,
     probes: usize,
     /// Times the engine asked the shell to empty its input line.
     clears: usize,
@@ -131,7 +131,7 @@ impl Sim {
 fn a_silent_45_minute_interview_ends_every_phase_by_its_clock() {
     let mut sim = Sim::new(opts());
     sim.advance(45.0 * 60.0 + 1.0);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     let budgets = [8.0, 12.0, 15.0, 10.0];
     for (phase, minutes) in Phase::ALL.iter().zip(budgets) {
         let r = sim.rec(*phase);
@@ -160,7 +160,7 @@ fn minutes_scale_budgets_to_a_six_second_interview() {
     let total: f64 = sim.s.transcript().phases.iter().map(|p| p.budget_secs).sum();
     assert!((total - 6.0).abs() < 1e-9);
     sim.advance(6.01);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
 }
 
 #[test]
@@ -245,7 +245,7 @@ fn quit_then_resume_continues_with_the_time_that_was_left() {
     sim.advance(180.0);
     sim.send(Event::Autosave { draft: "half a sent".into() });
     sim.send(Event::Interrupt);
-    assert_eq!(sim.ended, Some(Outcome::Interrupted));
+    assert_eq!(sim.ended, Some(SessionEnded::Interrupted));
     let t = sim.s.transcript().clone();
     assert_eq!(t.status, Status::Quit);
     assert_eq!(t.current, Some(Phase::HighLevel));
@@ -303,7 +303,7 @@ fn end_of_input_submits_the_phase_and_ends_the_session() {
     let mut sim = Sim::new(opts());
     sim.line("Only requirements today.");
     sim.send(Event::EndOfInput);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     assert_eq!(sim.rec(Phase::Requirements).ended, Some(Ended::Submitted));
     assert_eq!(sim.rec(Phase::TradeOffs).ended, Some(Ended::Skipped));
 }
@@ -359,7 +359,7 @@ fn an_unfinished_line_at_time_up_is_filed_in_its_phase_only() {
     sim.send(Event::Autosave { draft: String::new() });
     sim.line("Phones hold a websocket.");
     sim.advance(45.0 * 60.0);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     assert_eq!(sim.rec(Phase::HighLevel).answer, "Phones hold a websocket.");
     for phase in [Phase::DeepDive, Phase::TradeOffs] {
         assert!(!sim.rec(phase).graded_text().contains("read rece"), "{phase} has the old draft");
@@ -442,7 +442,7 @@ fn unused_phase_time_carries_to_later_phases_and_the_interview_length_is_fixed()
     sim.advance(45.0 * 60.0 - 120.0 - 1.0);
     assert_eq!(sim.ended, None, "still in the last phase a second before 45:00");
     sim.advance(1.5);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     let used: f64 = sim.s.transcript().phases.iter().map(|p| p.used_secs).sum();
     assert!((used - 45.0 * 60.0).abs() < 1e-6, "{used}");
 }
@@ -483,7 +483,7 @@ fn with_a_soft_timer_the_whole_interview_clock_is_still_the_hard_limit() {
         .sum();
     assert!((later - 25.0 * 60.0).abs() < 1.0, "{later}");
     sim.advance(25.0 * 60.0 + 1.0);
-    assert_eq!(sim.ended, Some(Outcome::Finished), "ended by the 45-minute clock");
+    assert_eq!(sim.ended, Some(SessionEnded::Finished), "ended by the 45-minute clock");
 }
 
 #[test]
@@ -502,7 +502,7 @@ fn the_clock_starts_when_the_candidate_presses_enter_after_the_opening() {
     sim.advance(45.0 * 60.0 - 1.0);
     assert_eq!(sim.ended, None);
     sim.advance(1.5);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     assert!((sim.rec(Phase::Requirements).used_secs - 480.0).abs() < 1e-6);
 }
 
