@@ -1,6 +1,6 @@
 //! The async driver: the thin shell around the pure session engine. It joins the candidate's input,
 //! the engine's timers, periodic autosave and the countdown refresh, turns effects into I/O (show,
-//! save, compute a follow-up, open the editor) and timers into events.
+//! save, have the LLM write a follow-up, open the editor) and timers into events.
 //!
 //! All waiting goes through tokio's clock, so a whole interview runs under paused time in tests.
 //! The driver owns no interview logic: it never decides what a phase is or when it ends.
@@ -68,9 +68,8 @@ pub const LLM_FOLLOW_UP: Duration = Duration::from_secs(20);
 /// The same for a model on this machine: a CPU reads the prompt in tens of seconds.
 pub const LLM_FOLLOW_UP_LOCAL: Duration = Duration::from_secs(60);
 
-type ProbeFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
-/// The phase, the rubric's `(item, probe)` to fall back on, and the LLM request under way.
-type PendingProbe = (Phase, Option<(String, String)>, ProbeFuture);
+/// The phase and the LLM's follow-up being written for it.
+type PendingFollowUp = (Phase, Pin<Box<dyn Future<Output = Option<String>>>>);
 
 /// How often a changed draft is saved (the promise is "at most 10 s of typing lost").
 pub const AUTOSAVE: Duration = Duration::from_secs(5);
@@ -81,8 +80,8 @@ pub const REFRESH: Duration = Duration::from_millis(500);
 /// updated in place.
 ///
 /// With `interviewer` set (`[interviewer] llm = true`), the LLM writes the follow-up question while
-/// the clock keeps running and the candidate keeps typing; any failure falls back to the rubric's
-/// probe.
+/// the clock keeps running and the candidate keeps typing; when it fails or takes too long the
+/// engine asks the rubric's question.
 pub async fn run(
     session: &mut Session,
     input: &mut mpsc::UnboundedReceiver<Input>,
@@ -90,6 +89,9 @@ pub async fn run(
     store: &mut dyn Persist,
     interviewer: Option<&LlmSettings>,
 ) -> anyhow::Result<SessionEnded> {
+    if interviewer.is_some() {
+        session.llm_writes_follow_ups();
+    }
     let start = Instant::now();
     #[allow(clippy::disallowed_methods, reason = "the driver is the shell that reads the wall clock")]
     let clock = || Clock { secs: start.elapsed().as_secs_f64(), wall: Utc::now() };
@@ -102,8 +104,7 @@ pub async fn run(
 
     let mut queue: VecDeque<Event> = VecDeque::from([Event::Start]);
     let mut input_open = true;
-    // An LLM follow-up being written: the phase, the rubric's fallback, and the request.
-    let mut pending: Option<PendingProbe> = None;
+    let mut pending: Option<PendingFollowUp> = None;
     let mut held: VecDeque<Input> = VecDeque::new();
     // A save that fails never ends the interview: warned once, retried on every change.
     let mut save_failed = false;
@@ -119,26 +120,22 @@ pub async fn run(
                         timers.push(timer);
                     }
                     Effect::Persist => persist(store, shell, session.transcript(), &mut save_failed),
-                    Effect::RequestProbe { phase, text } => {
-                        let found = rubric_probe(session, phase, &text);
-                        if let (Some(settings), Some(_)) = (interviewer, &found) {
-                            let (settings, design) = (settings.clone(), session.design().clone());
-                            pending = Some((
-                                phase,
-                                found,
-                                Box::pin(async move {
-                                    let ask = follow_up_question(&settings, &design, phase, &text);
-                                    let wait = if settings.is_loopback() {
-                                        LLM_FOLLOW_UP_LOCAL
-                                    } else {
-                                        LLM_FOLLOW_UP
-                                    };
-                                    tokio::time::timeout(wait, ask).await.ok().flatten()
-                                }),
-                            ));
-                        } else {
-                            let (item, question) = found.map_or((None, None), |(i, q)| (Some(i), Some(q)));
-                            queue.push_back(Event::Probe { phase, item, question });
+                    Effect::WriteFollowUp(brief) => {
+                        let phase = brief.phase;
+                        match interviewer {
+                            Some(settings) => {
+                                let settings = settings.clone();
+                                let wait =
+                                    if settings.is_loopback() { LLM_FOLLOW_UP_LOCAL } else { LLM_FOLLOW_UP };
+                                pending = Some((
+                                    phase,
+                                    Box::pin(async move {
+                                        let ask = follow_up_question(&settings, &brief);
+                                        tokio::time::timeout(wait, ask).await.ok().flatten()
+                                    }),
+                                ));
+                            }
+                            None => queue.push_back(Event::FollowUpWritten { phase, question: None }),
                         }
                     }
                     Effect::OpenEditor { text } => queue.push_back(match shell.edit(&text) {
@@ -171,10 +168,9 @@ pub async fn run(
                 Some(other) => input_open = take_input(other, &mut queue, &mut draft),
                 None => input_open = take_input(Input::Eof, &mut queue, &mut draft),
             },
-            written = async { pending.as_mut().expect("guarded").2.as_mut().await }, if pending.is_some() => {
-                if let Some((phase, fallback, _)) = pending.take() {
-                    let (item, probe) = fallback.map_or((None, None), |(i, q)| (Some(i), Some(q)));
-                    queue.push_back(Event::Probe { phase, item, question: written.or(probe) });
+            written = async { pending.as_mut().expect("guarded").1.as_mut().await }, if pending.is_some() => {
+                if let Some((phase, _)) = pending.take() {
+                    queue.push_back(Event::FollowUpWritten { phase, question: written });
                 }
                 while let Some(input) = held.pop_front() {
                     input_open &= take_input(input, &mut queue, &mut draft);
@@ -264,12 +260,6 @@ async fn sleep_until_opt(deadline: Option<Instant>) {
 /// Is the phase in its last two minutes (or last quarter)? Shells colour the countdown by it.
 pub fn is_urgent(status: &Countdown) -> bool {
     status.phase_left <= (status.phase_budget * 0.25).min(120.0)
-}
-
-/// The rubric's follow-up: about the heaviest item named but not explained, in the candidate's
-/// own words, else the probe of the most important item still missing.
-pub fn rubric_probe(session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
-    crate::grade::follow_up(session.design(), phase, text)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The interview engine: a pure state machine. Events in (a line typed, a command, a timer firing,
-//! a follow-up question computed), effects out (show this, schedule a timer, save, ask for a
+//! a follow-up written by an LLM), effects out (show this, schedule a timer, save, ask an LLM for a
 //! follow-up, open the editor, end).
 //!
 //! Invariants:
@@ -9,6 +9,10 @@
 //! - The [`Transcript`] it holds is always the whole truth of the session so far; a `Persist` effect
 //!   asks the driver to write it, and the engine asks for one after every submitted answer, question,
 //!   hint, follow-up and curveball, and whenever the draft changed since the last autosave.
+//! - The follow-up after `/next` is worked out here, once, from what the phase left out
+//!   ([`crate::grade::probe`]). Only an LLM interviewer ([`Session::llm_writes_follow_ups`]) makes
+//!   it a round trip: the driver gets the brief ([`Effect::WriteFollowUp`]), the engine keeps the
+//!   rubric's question and asks it if the LLM's does not come ([`Event::FollowUpWritten`]).
 //! - The session ends once, with [`Effect::End`] saying how ([`SessionEnded`]); the transcript's
 //!   saved state is derived from it ([`SessionEnded::status`]), never set on its own.
 //! - A timer that fires late or for a phase that already ended is ignored; the engine re-checks the
@@ -27,6 +31,7 @@ mod rng;
 use chrono::{DateTime, Utc};
 
 use crate::catalog::{Design, Phase};
+use crate::grade::{FollowUpBrief, Probe};
 use crate::model::{
     CurveballPlan, CurveballRecord, Ended, FollowUp, PhaseRecord, Question, SessionEnded, Status, Transcript,
 };
@@ -64,9 +69,9 @@ pub enum Event {
     Line(String),
     /// A timer the engine scheduled has fired.
     Timer(Timer),
-    /// The follow-up computed for a phase (the reply to [`Effect::RequestProbe`]); `None` when
-    /// nothing important is missing.
-    Probe { phase: Phase, item: Option<String>, question: Option<String> },
+    /// The LLM's follow-up for a phase (the reply to [`Effect::WriteFollowUp`]); `None` when it
+    /// wrote none in time, and the rubric's question is asked instead.
+    FollowUpWritten { phase: Phase, question: Option<String> },
     /// The editor returned the new text of what the candidate was answering.
     Edited(String),
     /// The editor could not be used; the reason is shown.
@@ -106,11 +111,9 @@ pub enum Effect {
     Schedule(Timer),
     /// Persist the transcript ([`Session::transcript`]) now: the driver hands it to the store.
     Persist,
-    /// Compute the interviewer's follow-up for `phase` from `text` and reply with `Event::Probe`.
-    RequestProbe {
-        phase: Phase,
-        text: String,
-    },
+    /// Have the LLM interviewer write the follow-up from this brief and reply with
+    /// `Event::FollowUpWritten` (only after [`Session::llm_writes_follow_ups`]).
+    WriteFollowUp(FollowUpBrief),
     /// Open `text` in the user's editor and reply with `Event::Edited` or `Event::EditFailed`.
     OpenEditor {
         text: String,
@@ -157,8 +160,8 @@ enum State {
     Open,
     /// `/pause`: the clock is stopped until `/resume` (or Enter).
     Paused,
-    /// `/next` was entered and the follow-up is being computed.
-    AwaitingProbe,
+    /// `/next` was entered and the LLM interviewer is writing the follow-up (the clock runs).
+    AwaitingFollowUp,
     Done,
 }
 
@@ -191,6 +194,10 @@ pub struct Session {
     used_before: f64,
     /// Wait for Enter after the opening before the clock starts (a terminal; never a pipe).
     wait_for_enter: bool,
+    /// An LLM writes the follow-up questions ([`Effect::WriteFollowUp`]).
+    llm_follow_ups: bool,
+    /// The rubric's `(item, question)` while the LLM writes its own (asked if it does not come).
+    pending_probe: Option<(String, String)>,
     /// A resumed session's answer so far was shown before Enter (not again after it).
     recap_shown: bool,
     /// The session is ending with phases never reached: they get no carried time.
@@ -291,6 +298,8 @@ impl Session {
             phase_started: 0.0,
             used_before: 0.0,
             wait_for_enter: false,
+            llm_follow_ups: false,
+            pending_probe: None,
             recap_shown: false,
             unreached: false,
             warned: false,
@@ -313,6 +322,12 @@ impl Session {
         self.wait_for_enter = true;
     }
 
+    /// Let an LLM write the follow-up questions: `/next` asks the driver for one
+    /// ([`Effect::WriteFollowUp`]) instead of asking the rubric's at once.
+    pub fn llm_writes_follow_ups(&mut self) {
+        self.llm_follow_ups = true;
+    }
+
     /// Mark a scripted session's answer as one text without phase headings.
     pub fn set_whole_answer(&mut self, whole: bool) {
         self.transcript.whole_answer = whole;
@@ -320,10 +335,6 @@ impl Session {
 
     pub fn into_transcript(self) -> Transcript {
         self.transcript
-    }
-
-    pub fn design(&self) -> &Design {
-        &self.design
     }
 
     /// The phase being answered (the last one once the session is done).
@@ -338,7 +349,7 @@ impl Session {
     /// Seconds used in the current phase at `secs` (time paused is not used).
     pub fn phase_used(&self, secs: f64) -> f64 {
         match self.state {
-            State::Open | State::AwaitingProbe => self.used_before + (secs - self.phase_started).max(0.0),
+            State::Open | State::AwaitingFollowUp => self.used_before + (secs - self.phase_started).max(0.0),
             State::Paused => self.used_before,
             _ => self.record().used_secs,
         }
@@ -386,7 +397,9 @@ impl Session {
             Event::Start => self.start(now, &mut fx),
             Event::Line(line) => self.line(&line, now, &mut fx),
             Event::Timer(timer) => self.timer(timer, now, &mut fx),
-            Event::Probe { phase, item, question } => self.probe(phase, item, question, now, &mut fx),
+            Event::FollowUpWritten { phase, question } => {
+                self.follow_up_written(phase, question, now, &mut fx);
+            }
             Event::Edited(text) => {
                 if self.is_active() {
                     *self.target_text_mut() = text.trim_end().to_string();
@@ -437,7 +450,7 @@ impl Session {
     }
 
     fn is_active(&self) -> bool {
-        matches!(self.state, State::Open | State::AwaitingProbe | State::Paused)
+        matches!(self.state, State::Open | State::AwaitingFollowUp | State::Paused)
     }
 
     fn start(&mut self, now: Clock, fx: &mut Vec<Effect>) {
@@ -736,7 +749,7 @@ impl Session {
     }
 
     fn next(&mut self, now: Clock, fx: &mut Vec<Effect>) {
-        if self.state == State::AwaitingProbe {
+        if self.state == State::AwaitingFollowUp {
             return;
         }
         // Finishing the deep dive before the curveball arrived: it arrives now.
@@ -752,34 +765,38 @@ impl Session {
             self.end_phase(Ended::Submitted, now, fx);
             return;
         }
-        self.state = State::AwaitingProbe;
         let text = self.record().graded_text();
-        fx.push(Effect::RequestProbe { phase: self.phase, text });
+        let Some(Probe { item, question, missing }) = crate::grade::probe(&self.design, self.phase, &text)
+        else {
+            self.end_phase(Ended::Submitted, now, fx);
+            return;
+        };
+        if self.llm_follow_ups && !text.trim().is_empty() {
+            self.state = State::AwaitingFollowUp;
+            self.pending_probe = Some((item, question));
+            fx.push(Effect::WriteFollowUp(FollowUpBrief::new(&self.design, self.phase, text, missing)));
+        } else {
+            self.ask_follow_up(item, question, now, fx);
+        }
     }
 
-    fn probe(
-        &mut self,
-        phase: Phase,
-        item: Option<String>,
-        question: Option<String>,
-        now: Clock,
-        fx: &mut Vec<Effect>,
-    ) {
-        if self.state != State::AwaitingProbe || phase != self.phase {
+    /// The LLM's follow-up arrived (or did not): ask it, else the rubric's question kept for it.
+    fn follow_up_written(&mut self, phase: Phase, written: Option<String>, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state != State::AwaitingFollowUp || phase != self.phase {
             return;
         }
+        let Some((item, rubric)) = self.pending_probe.take() else { return };
         self.state = State::Open;
-        match question {
-            Some(question) => {
-                fx.push(Effect::Show(Message::Interviewer(format!(
-                    "{question}\n\n(Answer, then /next to move on.)"
-                ))));
-                self.record_mut().followups.push(FollowUp { item, question, answer: String::new() });
-                self.target = Target::FollowUp;
-                self.save(now, fx);
-            }
-            None => self.end_phase(Ended::Submitted, now, fx),
-        }
+        self.ask_follow_up(item, written.unwrap_or(rubric), now, fx);
+    }
+
+    fn ask_follow_up(&mut self, item: String, question: String, now: Clock, fx: &mut Vec<Effect>) {
+        fx.push(Effect::Show(Message::Interviewer(format!(
+            "{question}\n\n(Answer, then /next to move on.)"
+        ))));
+        self.record_mut().followups.push(FollowUp { item: Some(item), question, answer: String::new() });
+        self.target = Target::FollowUp;
+        self.save(now, fx);
     }
 
     fn ask(&mut self, question: &str, now: Clock, fx: &mut Vec<Effect>) {
@@ -813,7 +830,7 @@ impl Session {
     }
 
     fn timer(&mut self, timer: Timer, now: Clock, fx: &mut Vec<Effect>) {
-        if !matches!(self.state, State::Open | State::AwaitingProbe) || timer.phase != self.phase {
+        if !matches!(self.state, State::Open | State::AwaitingFollowUp) || timer.phase != self.phase {
             return;
         }
         let left = self.phase_left(now.secs);
@@ -922,6 +939,7 @@ impl Session {
             self.stale_draft = draft;
         }
         self.draft_target = None;
+        self.pending_probe = None;
         fx.push(Effect::ClearDraft);
         fx.push(Effect::Show(Message::PhaseEnd { phase, ended, used_secs: used, budget_secs: budget }));
         self.target = Target::Answer;

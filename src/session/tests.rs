@@ -14,7 +14,7 @@ fn opts() -> Options {
 }
 
 /// Drives a session the way the async driver does: keeps the pending timers, advances a fake
-/// clock, answers probe requests with the rubric's missing items.
+/// clock, answers an LLM follow-up request with `written`.
 struct Sim {
     s: Session,
     now: f64,
@@ -22,7 +22,9 @@ struct Sim {
     shown: Vec<Message>,
     saves: usize,
     ended: Option<SessionEnded>,
-    probes: usize,
+    /// What the LLM interviewer was asked to write from, and what it writes (`None`: it fails).
+    briefs: Vec<crate::grade::FollowUpBrief>,
+    written: Option<String>,
     /// Times the engine asked the shell to empty its input line.
     clears: usize,
     /// The last text handed to the editor.
@@ -48,7 +50,8 @@ impl Sim {
             shown: Vec::new(),
             saves: 0,
             ended: None,
-            probes: 0,
+            briefs: Vec::new(),
+            written: None,
             clears: 0,
             editor: None,
         };
@@ -70,16 +73,10 @@ impl Sim {
                     self.timers.push(t);
                 }
                 Effect::Persist => self.saves += 1,
-                Effect::RequestProbe { phase, text } => {
-                    self.probes += 1;
-                    let d = design();
-                    let missing = crate::grade::missing_items(&d, phase, &text);
-                    let first = missing.first();
-                    self.send(Event::Probe {
-                        phase,
-                        item: first.map(|i| i.id.clone()),
-                        question: first.map(|i| i.probe.clone()),
-                    });
+                Effect::WriteFollowUp(brief) => {
+                    let phase = brief.phase;
+                    self.briefs.push(brief);
+                    self.send(Event::FollowUpWritten { phase, question: self.written.clone() });
                 }
                 Effect::OpenEditor { text } => {
                     self.editor = Some(text);
@@ -181,10 +178,12 @@ fn next_asks_the_probe_of_the_most_important_missing_item_and_records_the_reply(
     sim.line("We need group chat and read receipts.");
     sim.advance(60.0);
     sim.line("/next");
-    assert_eq!(sim.probes, 1);
     let r = sim.rec(Phase::Requirements);
     assert_eq!(r.followups.len(), 1, "a follow-up was asked");
     let asked = r.followups[0].question.clone();
+    let probe = crate::grade::probe(&design(), Phase::Requirements, "We need group chat and read receipts.");
+    assert_eq!(Some(asked.clone()), probe.map(|p| p.question), "the rubric's question, at once");
+    assert!(sim.briefs.is_empty(), "no LLM was asked");
     assert!(sim.notes().iter().any(|n| n.contains(&asked)));
     assert_eq!(sim.s.phase(), Phase::Requirements, "still answering the follow-up");
     sim.line("About 1M messages per second at peak.");
@@ -195,6 +194,46 @@ fn next_asks_the_probe_of_the_most_important_missing_item_and_records_the_reply(
     assert_eq!(r.ended, Some(Ended::Submitted));
     assert!((r.used_secs - 60.0).abs() < 1e-6);
     assert_eq!(sim.s.phase(), Phase::HighLevel);
+}
+
+#[test]
+fn an_llm_interviewer_writes_the_follow_up_and_the_rubric_question_stands_in_when_it_fails() {
+    let answer = "We need group chat and read receipts.";
+    let probe = crate::grade::probe(&design(), Phase::Requirements, answer).expect("something is missing");
+    for written in [Some("How many messages a second at peak?".to_string()), None] {
+        let mut s =
+            Session::new(&design(), opts(), "t".into(), Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap());
+        s.llm_writes_follow_ups();
+        let mut sim = Sim::from(s);
+        sim.written.clone_from(&written);
+        sim.line(answer);
+        sim.line("/next");
+        let brief = sim.briefs.first().expect("the LLM was asked");
+        assert_eq!((brief.phase, brief.answer.as_str()), (Phase::Requirements, answer));
+        assert_eq!(brief.design_title, design().title());
+        assert_eq!(brief.missing, probe.missing, "told what the rubric found missing");
+        let f = &sim.rec(Phase::Requirements).followups[0];
+        assert_eq!(f.question, written.unwrap_or_else(|| probe.question.clone()));
+        assert_eq!(f.item.as_deref(), Some(probe.item.as_str()), "about the rubric's item either way");
+    }
+}
+
+#[test]
+fn a_follow_up_written_after_its_phase_ended_is_dropped() {
+    let wall = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let at = |secs| Clock { secs, wall };
+    let mut s = Session::new(&design(), opts(), "t".into(), wall);
+    s.llm_writes_follow_ups();
+    s.handle(Event::Start, at(0.0));
+    s.handle(Event::Line("Group chat.".into()), at(1.0));
+    let fx = s.handle(Event::Line("/next".into()), at(2.0));
+    assert!(fx.iter().any(|e| matches!(e, Effect::WriteFollowUp(_))), "{fx:?}");
+    let time_up = Timer { kind: TimerKind::TimeUp, phase: Phase::Requirements, at: 480.0 };
+    s.handle(Event::Timer(time_up), at(480.0));
+    assert_eq!(s.phase(), Phase::HighLevel, "time ran out while the LLM wrote");
+    let late = Event::FollowUpWritten { phase: Phase::Requirements, question: Some("Too late?".into()) };
+    assert_eq!(s.handle(late, at(490.0)), Vec::new());
+    assert!(s.transcript().phases.iter().all(|p| p.followups.is_empty()));
 }
 
 #[test]
@@ -340,7 +379,7 @@ fn self_score_mode_advances_on_an_empty_line_without_probes() {
     sim.line("");
     sim.line("");
     assert_eq!(sim.s.phase(), Phase::DeepDive);
-    assert_eq!(sim.probes, 0);
+    assert!(sim.s.transcript().phases.iter().all(|p| p.followups.is_empty()));
 }
 
 #[test]
