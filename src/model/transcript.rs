@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Design, Phase};
-use crate::model::{Ended, Scorecard, Status};
+use crate::model::{Answers, Ended, PhaseAnswer, Scorecard, Status};
 
 /// Bump when the format changes incompatibly; older readers refuse newer files.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -242,31 +242,15 @@ impl Transcript {
     pub fn used_secs(&self) -> f64 {
         self.phases.iter().map(|p| p.used_secs).sum()
     }
-    /// What to grade.
-    pub fn answers(&self) -> crate::grade::Answers {
+    /// What to grade: what was said in each phase, or for a whole answer everything said, as one
+    /// text. The one way a session is graded, whether typed, piped or written.
+    pub fn answers(&self) -> Answers {
+        let said = self.phases.iter().map(|p| PhaseAnswer { phase: p.phase, text: p.graded_text() });
         if self.whole_answer {
-            let whole: Vec<String> =
-                self.phases.iter().map(PhaseRecord::graded_text).filter(|t| !t.is_empty()).collect();
-            let whole = whole.join("\n\n");
-            return crate::grade::Answers {
-                phases: self
-                    .phases
-                    .iter()
-                    .map(|p| crate::grade::PhaseAnswer { phase: p.phase, text: whole.clone() })
-                    .collect(),
-                whole: true,
-                hints_used: self.hints_used(),
-            };
+            let texts: Vec<String> = said.map(|p| p.text).filter(|t| !t.is_empty()).collect();
+            return Answers::whole(texts.join("\n\n"), self.hints_used());
         }
-        crate::grade::Answers {
-            phases: self
-                .phases
-                .iter()
-                .map(|p| crate::grade::PhaseAnswer { phase: p.phase, text: p.graded_text() })
-                .collect(),
-            whole: false,
-            hints_used: self.hints_used(),
-        }
+        Answers { phases: said.collect(), whole: false, hints_used: self.hints_used() }
     }
 }
 

@@ -19,7 +19,8 @@
 //!   time itself, so the driver may fire timers early or twice without harm.
 //! - A phase's unfinished line belongs to that phase only: when the phase ends it is filed there and
 //!   the shell is told to empty its input ([`Effect::ClearDraft`]); a stale copy arriving later is
-//!   dropped. Only typed lines are commands: pasted or written text reaches the engine `//`-escaped.
+//!   dropped. Only typed lines are commands: pasted text reaches the engine `//`-escaped, a written
+//!   answer as a whole ([`Event::Written`]).
 //! - The clock: time a phase leaves unused carries to the phases not yet reached (in proportion to
 //!   their budgets; soft-timer overtime comes off them the same way), and the interview's length
 //!   is the hard limit. Time paused (`/pause`) and time before the candidate pressed Enter after the
@@ -67,6 +68,9 @@ pub enum Event {
     Start,
     /// One line the candidate entered: answer text, or a `/command`.
     Line(String),
+    /// The current phase's answer written in full (`--answers`): filed as it stands, no line of it
+    /// a command, each line's trailing blanks dropped as if typed; then submitted as by `/next`.
+    Written(String),
     /// A timer the engine scheduled has fired.
     Timer(Timer),
     /// The LLM's follow-up for a phase (the reply to [`Effect::WriteFollowUp`]); `None` when it
@@ -396,6 +400,13 @@ impl Session {
         match event {
             Event::Start => self.start(now, &mut fx),
             Event::Line(line) => self.line(&line, now, &mut fx),
+            Event::Written(text) => {
+                if self.is_active() {
+                    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+                    self.append(&lines.join("\n"));
+                    self.next(now, &mut fx);
+                }
+            }
             Event::Timer(timer) => self.timer(timer, now, &mut fx),
             Event::FollowUpWritten { phase, question } => {
                 self.follow_up_written(phase, question, now, &mut fx);

@@ -419,6 +419,28 @@ fn a_pasted_line_starting_with_a_slash_is_answer_text() {
 }
 
 #[test]
+fn a_written_answer_is_filed_as_it_stands_and_submitted() {
+    let mut sim = Sim::new(Options { scripted: true, ..opts() });
+    sim.send(Event::Written("/links POST creates a link   \n    /links/{id} GET resolves it".into()));
+    let r = sim.rec(Phase::Requirements);
+    assert_eq!(r.answer, "/links POST creates a link\n    /links/{id} GET resolves it", "text, not commands");
+    assert_eq!(r.ended, Some(Ended::Submitted));
+    assert_eq!(sim.s.phase(), Phase::HighLevel);
+}
+
+#[test]
+fn a_blank_line_in_a_written_answer_does_not_submit_the_phase_in_self_score_mode() {
+    // Regression: the written answer reached the engine line by line, and in self-score mode an
+    // empty line means "next phase", so the rest of the requirements landed in the high-level design.
+    let mut sim = Sim::new(Options { scripted: true, self_score: true, ..opts() });
+    sim.send(Event::Written("Users chat one to one.\n\nGroups of up to 256.".into()));
+    sim.send(Event::Written("Gateways hold websockets.".into()));
+    assert_eq!(sim.rec(Phase::Requirements).answer, "Users chat one to one.\n\nGroups of up to 256.");
+    assert_eq!(sim.rec(Phase::HighLevel).answer, "Gateways hold websockets.");
+    assert_eq!(sim.s.phase(), Phase::DeepDive);
+}
+
+#[test]
 fn the_edit_buffer_ends_with_a_newline() {
     let mut sim = Sim::new(opts());
     sim.line("first line");
