@@ -293,80 +293,6 @@ mod tests {
         fn finish(&mut self) {}
     }
 
-    fn session(minutes: f64) -> Session {
-        let design = Catalog::builtin().find("whatsapp").unwrap().clone();
-        let opts = Options { minutes, soft_timer: false, seed: 11, self_score: false, scripted: false };
-        Session::new(&design, opts, "t".into(), chrono::DateTime::UNIX_EPOCH)
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_full_45_minute_interview_runs_under_paused_time() {
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        tx.send(Input::Line("Group chat and receipts.".into())).unwrap();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
-        let started = Instant::now();
-        let outcome = run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap();
-        assert_eq!(outcome, SessionEnded::Finished);
-        // Tokio's clock advanced by exactly the interview's length; the wall clock did not.
-        let took = started.elapsed().as_secs_f64();
-        assert!((took - 45.0 * 60.0).abs() < 1.0, "{took}");
-        let t = s.transcript();
-        assert_eq!(t.status, Status::Finished);
-        assert!(t.phases.iter().all(|p| p.ended == Some(Ended::TimeUp)));
-        assert_eq!(t.phases[0].answer, "Group chat and receipts.");
-        assert!(shell.statuses > 1000, "the countdown was refreshed throughout");
-        assert!(
-            shell
-                .shown
-                .iter()
-                .any(|m| matches!(m, Message::Note(n) if n.contains("2:00 left in this phase")))
-        );
-        assert!(t.phases[2].curveball.is_some(), "the curveball arrived in the deep dive");
-        drop(tx);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_draft_is_autosaved_within_ten_seconds() {
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
-        let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
-        };
-        let typing = async {
-            tx.send(Input::Draft("half a thou".into())).unwrap();
-            tokio::time::sleep(Duration::from_secs(10)).await;
-            tx.send(Input::Interrupt).unwrap();
-        };
-        tokio::join!(run, typing);
-        let saved_draft_at =
-            saves.0.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
-        assert!(saved_draft_at.is_some(), "autosave wrote the draft before the interrupt");
-        assert_eq!(saves.0.last().unwrap().status, Status::Quit);
-    }
-
-    /// A shell whose disk is full.
-    #[derive(Default)]
-    struct FullDisk {
-        inner: Fake,
-    }
-
-    impl Shell for FullDisk {
-        fn show(&mut self, message: &Message) {
-            self.inner.show(message);
-        }
-        fn status(&mut self, status: &Countdown) {
-            self.inner.status(status);
-        }
-        fn edit(&mut self, text: &str) -> Result<String, String> {
-            self.inner.edit(text)
-        }
-        fn finish(&mut self) {}
-    }
-
     /// A store that records every transcript it was handed.
     #[derive(Default)]
     struct Saves(Vec<Transcript>);
@@ -391,21 +317,91 @@ mod tests {
         }
     }
 
+    fn session() -> Session {
+        let design = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let opts = Options { minutes: 45.0, soft_timer: false, seed: 11, self_score: false, scripted: false };
+        Session::new(&design, opts, "t".into(), chrono::DateTime::UNIX_EPOCH)
+    }
+
+    /// Run `s` to its end with `shell` and `store` while `candidate` types into its input. The
+    /// input stays open until the session ends (by its clock, a command, `Input::Eof` or
+    /// `Input::Interrupt`), however soon the candidate stops typing.
+    async fn drive<F: Future<Output = ()>>(
+        s: &mut Session,
+        shell: &mut dyn Shell,
+        store: &mut dyn Persist,
+        candidate: impl FnOnce(mpsc::UnboundedSender<Input>) -> F,
+    ) -> SessionEnded {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let typing = candidate(tx.clone());
+        let (ended, ()) = tokio::join!(run(s, &mut rx, shell, store, None), typing);
+        drop(tx);
+        ended.expect("the driver ends the session")
+    }
+
+    /// Type `lines` at once, then nothing more.
+    fn types(lines: &[Input]) -> impl FnOnce(mpsc::UnboundedSender<Input>) -> std::future::Ready<()> {
+        let lines = lines.to_vec();
+        move |tx| {
+            for line in lines {
+                tx.send(line).unwrap();
+            }
+            std::future::ready(())
+        }
+    }
+
+    fn line(text: &str) -> Input {
+        Input::Line(text.into())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_45_minute_interview_runs_under_paused_time() {
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
+        let started = Instant::now();
+        let ended = drive(&mut s, &mut shell, &mut saves, types(&[line("Group chat and receipts.")])).await;
+        assert_eq!(ended, SessionEnded::Finished);
+        // Tokio's clock advanced by exactly the interview's length; the wall clock did not.
+        let took = started.elapsed().as_secs_f64();
+        assert!((took - 45.0 * 60.0).abs() < 1.0, "{took}");
+        let t = s.transcript();
+        assert_eq!(t.status, Status::Finished);
+        assert!(t.phases.iter().all(|p| p.ended == Some(Ended::TimeUp)));
+        assert_eq!(t.phases[0].answer, "Group chat and receipts.");
+        assert!(shell.statuses > 1000, "the countdown was refreshed throughout");
+        assert!(
+            shell
+                .shown
+                .iter()
+                .any(|m| matches!(m, Message::Note(n) if n.contains("2:00 left in this phase")))
+        );
+        assert!(t.phases[2].curveball.is_some(), "the curveball arrived in the deep dive");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_draft_is_autosaved_within_ten_seconds() {
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
+        drive(&mut s, &mut shell, &mut saves, |tx| async move {
+            tx.send(Input::Draft("half a thou".into())).unwrap();
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            tx.send(Input::Interrupt).unwrap();
+        })
+        .await;
+        let saved_draft_at =
+            saves.0.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
+        assert!(saved_draft_at.is_some(), "autosave wrote the draft before the interrupt");
+        assert_eq!(saves.0.last().unwrap().status, Status::Quit);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_failed_save_does_not_end_the_interview() {
         // Regression (issue 15, item 6): the first failed save ended the session with exit 1.
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        for line in ["first answer", "/next", "more", "/next", "second phase", "/next"] {
-            tx.send(Input::Line(line.into())).unwrap();
-        }
-        tx.send(Input::Eof).unwrap();
-        let mut shell = FullDisk::default();
-        let mut disk = Full::default();
-        let outcome = run(&mut s, &mut rx, &mut shell, &mut disk, None).await.unwrap();
-        assert_eq!(outcome, SessionEnded::Finished, "the interview ran to its end");
+        let (mut s, mut shell, mut disk) = (session(), Fake::default(), Full::default());
+        let mut lines: Vec<Input> =
+            ["first answer", "/next", "more", "/next", "second phase", "/next"].map(line).to_vec();
+        lines.push(Input::Eof);
+        let ended = drive(&mut s, &mut shell, &mut disk, types(&lines)).await;
+        assert_eq!(ended, SessionEnded::Finished, "the interview ran to its end");
         let warnings = shell
-            .inner
             .shown
             .iter()
             .filter(|m| matches!(m, Message::Warning(w) if w.contains("No space left")))
@@ -418,32 +414,22 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn end_of_input_keeps_the_unfinished_line() {
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        tx.send(Input::Line("first".into())).unwrap();
-        tx.send(Input::Draft("second, not entered".into())).unwrap();
-        tx.send(Input::Eof).unwrap();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
-        assert_eq!(run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap(), SessionEnded::Finished);
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
+        let typed = [line("first"), Input::Draft("second, not entered".into()), Input::Eof];
+        let ended = drive(&mut s, &mut shell, &mut saves, types(&typed)).await;
+        assert_eq!(ended, SessionEnded::Finished);
         assert_eq!(s.transcript().phases[0].answer, "first\nsecond, not entered");
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_unfinished_line_at_time_up_does_not_leak_into_later_phases() {
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
-        let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
-        };
-        let typing = async {
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
+        drive(&mut s, &mut shell, &mut saves, |tx| async move {
             // Typed 1 s before the requirements time up, after the last autosave: never entered.
             tokio::time::sleep(Duration::from_secs(8 * 60 - 1)).await;
             tx.send(Input::Draft("a high-level design typed as nothing".into())).unwrap();
-        };
-        tokio::join!(run, typing);
+        })
+        .await;
         assert!(shell.clears >= 4, "the shell was told to empty its line at each phase end");
         // Every save, not just the last: the draft never sat in another phase's record.
         for t in &saves.0 {
@@ -459,26 +445,20 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_clock_starts_at_enter_carries_unused_time_and_stops_while_paused() {
-        let mut s = session(45.0);
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
         s.wait_for_enter();
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
         let started = Instant::now();
-        let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
-        };
-        let candidate = async {
+        drive(&mut s, &mut shell, &mut saves, |tx| async move {
             tokio::time::sleep(Duration::from_secs(5 * 60)).await; // reads the opening
-            tx.send(Input::Line(String::new())).unwrap();
+            tx.send(line("")).unwrap();
             tokio::time::sleep(Duration::from_secs(2 * 60)).await;
-            tx.send(Input::Line("/skip".into())).unwrap(); // 6:00 of requirements unused
+            tx.send(line("/skip")).unwrap(); // 6:00 of requirements unused
             tokio::time::sleep(Duration::from_secs(60)).await;
-            tx.send(Input::Line("/pause".into())).unwrap();
+            tx.send(line("/pause")).unwrap();
             tokio::time::sleep(Duration::from_secs(10 * 60)).await; // the doorbell
-            tx.send(Input::Line(String::new())).unwrap();
-        };
-        tokio::join!(run, candidate);
+            tx.send(line("")).unwrap();
+        })
+        .await;
         // 5:00 reading + 45:00 interview + 10:00 paused, by tokio's clock.
         let took = started.elapsed().as_secs_f64();
         assert!((took - 60.0 * 60.0).abs() < 1.0, "{took}");

@@ -13,6 +13,16 @@ fn opts() -> Options {
     Options { minutes: 45.0, soft_timer: false, seed: 7, self_score: false, scripted: false }
 }
 
+/// The wall time every test session starts at.
+fn wall() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap()
+}
+
+/// A new, not yet started session on WhatsApp.
+fn session(opts: Options) -> Session {
+    Session::new(&design(), opts, "test".into(), wall())
+}
+
 /// Drives a session the way the async driver does: keeps the pending timers, advances a fake
 /// clock, answers an LLM follow-up request with `written`.
 struct Sim {
@@ -33,13 +43,7 @@ struct Sim {
 
 impl Sim {
     fn new(opts: Options) -> Self {
-        let s = Session::new(
-            &design(),
-            opts,
-            "test".into(),
-            Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap(),
-        );
-        Self::from(s)
+        Self::from(session(opts))
     }
 
     fn from(s: Session) -> Self {
@@ -60,7 +64,7 @@ impl Sim {
     }
 
     fn clock(&self) -> Clock {
-        Clock { secs: self.now, wall: Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap() }
+        Clock { secs: self.now, wall: wall() }
     }
 
     fn send(&mut self, ev: Event) {
@@ -121,6 +125,23 @@ impl Sim {
 
     fn rec(&self, phase: Phase) -> &PhaseRecord {
         self.s.transcript().phase(phase).unwrap()
+    }
+
+    /// Skip to the deep dive and answer `answer` there.
+    fn deep_dive(&mut self, answer: &str) {
+        self.line("/skip");
+        self.line("/skip");
+        assert_eq!(self.s.phase(), Phase::DeepDive);
+        if !answer.is_empty() {
+            self.line(answer);
+        }
+    }
+
+    /// Let the deep dive's clock run until the curveball arrives.
+    fn until_the_curveball(&mut self) {
+        let at = self.s.transcript().curveball_plan.clone().expect("a curveball planned").at_secs;
+        self.advance(at + 0.5);
+        assert!(self.rec(Phase::DeepDive).curveball.is_some(), "the curveball arrived");
     }
 }
 
@@ -201,8 +222,7 @@ fn an_llm_interviewer_writes_the_follow_up_and_the_rubric_question_stands_in_whe
     let answer = "We need group chat and read receipts.";
     let probe = crate::grade::probe(&design(), Phase::Requirements, answer).expect("something is missing");
     for written in [Some("How many messages a second at peak?".to_string()), None] {
-        let mut s =
-            Session::new(&design(), opts(), "t".into(), Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap());
+        let mut s = session(opts());
         s.llm_writes_follow_ups();
         let mut sim = Sim::from(s);
         sim.written.clone_from(&written);
@@ -220,9 +240,8 @@ fn an_llm_interviewer_writes_the_follow_up_and_the_rubric_question_stands_in_whe
 
 #[test]
 fn a_follow_up_written_after_its_phase_ended_is_dropped() {
-    let wall = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
-    let at = |secs| Clock { secs, wall };
-    let mut s = Session::new(&design(), opts(), "t".into(), wall);
+    let at = |secs| Clock { secs, wall: wall() };
+    let mut s = session(opts());
     s.llm_writes_follow_ups();
     s.handle(Event::Start, at(0.0));
     s.handle(Event::Line("Group chat.".into()), at(1.0));
@@ -253,13 +272,8 @@ fn the_curveball_is_the_same_for_the_same_seed_and_its_answer_is_kept_apart() {
     let plan = |seed| Sim::new(Options { seed, ..opts() }).s.transcript().curveball_plan.clone().unwrap();
     assert_eq!(plan(42), plan(42));
     let mut sim = Sim::new(opts());
-    sim.line("/skip");
-    sim.line("/skip");
-    assert_eq!(sim.s.phase(), Phase::DeepDive);
-    sim.line("Offline messages wait in a per-user inbox.");
-    let at = sim.s.transcript().curveball_plan.clone().unwrap().at_secs;
-    sim.advance(at + 0.5);
-    assert!(sim.rec(Phase::DeepDive).curveball.is_some());
+    sim.deep_dive("Offline messages wait in a per-user inbox.");
+    sim.until_the_curveball();
     sim.line("Archive business chats to cold storage.");
     let r = sim.rec(Phase::DeepDive);
     assert_eq!(r.answer, "Offline messages wait in a per-user inbox.");
@@ -269,8 +283,7 @@ fn the_curveball_is_the_same_for_the_same_seed_and_its_answer_is_kept_apart() {
 #[test]
 fn finishing_the_deep_dive_early_still_brings_the_curveball() {
     let mut sim = Sim::new(opts());
-    sim.line("/skip");
-    sim.line("/skip");
+    sim.deep_dive("");
     sim.line("/next");
     assert!(sim.rec(Phase::DeepDive).curveball.is_some());
     assert_eq!(sim.s.phase(), Phase::DeepDive);
@@ -452,9 +465,7 @@ fn the_edit_buffer_ends_with_a_newline() {
 #[test]
 fn the_curveball_answer_and_follow_ups_are_recorded_in_the_order_they_were_said() {
     let mut sim = Sim::new(opts());
-    sim.line("/skip");
-    sim.line("/skip");
-    sim.line("Offline messages wait in a per-user inbox.");
+    sim.deep_dive("Offline messages wait in a per-user inbox.");
     sim.line("/next"); // brings the curveball first
     sim.line("Archive to cold storage after 30 days.");
     sim.line("/next"); // then the follow-up
@@ -474,13 +485,9 @@ fn the_curveball_answer_and_follow_ups_are_recorded_in_the_order_they_were_said(
 #[test]
 fn the_sentence_typed_when_the_curveball_arrived_stays_in_the_deep_dive_answer() {
     let mut sim = Sim::new(opts());
-    sim.line("/skip");
-    sim.line("/skip");
-    sim.line("Offline messages wait in a per-user inbox.");
+    sim.deep_dive("Offline messages wait in a per-user inbox.");
     sim.send(Event::Autosave { draft: "Each device acks its own".into() });
-    let at = sim.s.transcript().curveball_plan.clone().unwrap().at_secs;
-    sim.advance(at + 0.5);
-    assert!(sim.rec(Phase::DeepDive).curveball.is_some());
+    sim.until_the_curveball();
     assert!(sim.notes().iter().any(|n| n.contains("Finish the line you are typing")), "{:?}", sim.notes());
     sim.line("Each device acks its own messages.");
     sim.line("Archive to cold storage after 30 days.");
@@ -549,8 +556,7 @@ fn with_a_soft_timer_the_whole_interview_clock_is_still_the_hard_limit() {
 
 #[test]
 fn the_clock_starts_when_the_candidate_presses_enter_after_the_opening() {
-    let mut s =
-        Session::new(&design(), opts(), "t".into(), Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap());
+    let mut s = session(opts());
     s.wait_for_enter();
     let mut sim = Sim::from(s);
     assert!(matches!(sim.shown[0], Message::Scenario { .. }));
