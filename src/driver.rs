@@ -1,6 +1,6 @@
 //! The async driver: the thin shell around the pure session engine. It joins the candidate's input,
 //! the engine's timers, periodic autosave and the countdown refresh, turns effects into I/O (show,
-//! save, compute a follow-up, open the editor) and timers into events.
+//! save, have the LLM write a follow-up, open the editor) and timers into events.
 //!
 //! All waiting goes through tokio's clock, so a whole interview runs under paused time in tests.
 //! The driver owns no interview logic: it never decides what a phase is or when it ends.
@@ -16,8 +16,8 @@ use tokio::time::Instant;
 
 use crate::catalog::Phase;
 use crate::grade::llm::{LlmSettings, follow_up_question};
-use crate::model::Transcript;
-use crate::session::{Clock, Effect, Event, Message, Outcome, Session, Timer};
+use crate::model::{SessionEnded, Transcript};
+use crate::session::{Clock, Effect, Event, Message, Session, Timer};
 
 /// What the shell's input side reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,9 +68,8 @@ pub const LLM_FOLLOW_UP: Duration = Duration::from_secs(20);
 /// The same for a model on this machine: a CPU reads the prompt in tens of seconds.
 pub const LLM_FOLLOW_UP_LOCAL: Duration = Duration::from_secs(60);
 
-type ProbeFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
-/// The phase, the rubric's `(item, probe)` to fall back on, and the LLM request under way.
-type PendingProbe = (Phase, Option<(String, String)>, ProbeFuture);
+/// The phase and the LLM's follow-up being written for it.
+type PendingFollowUp = (Phase, Pin<Box<dyn Future<Output = Option<String>>>>);
 
 /// How often a changed draft is saved (the promise is "at most 10 s of typing lost").
 pub const AUTOSAVE: Duration = Duration::from_secs(5);
@@ -81,15 +80,18 @@ pub const REFRESH: Duration = Duration::from_millis(500);
 /// updated in place.
 ///
 /// With `interviewer` set (`[interviewer] llm = true`), the LLM writes the follow-up question while
-/// the clock keeps running and the candidate keeps typing; any failure falls back to the rubric's
-/// probe.
+/// the clock keeps running and the candidate keeps typing; when it fails or takes too long the
+/// engine asks the rubric's question.
 pub async fn run(
     session: &mut Session,
     input: &mut mpsc::UnboundedReceiver<Input>,
     shell: &mut dyn Shell,
     store: &mut dyn Persist,
     interviewer: Option<&LlmSettings>,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<SessionEnded> {
+    if interviewer.is_some() {
+        session.llm_writes_follow_ups();
+    }
     let start = Instant::now();
     #[allow(clippy::disallowed_methods, reason = "the driver is the shell that reads the wall clock")]
     let clock = || Clock { secs: start.elapsed().as_secs_f64(), wall: Utc::now() };
@@ -102,8 +104,7 @@ pub async fn run(
 
     let mut queue: VecDeque<Event> = VecDeque::from([Event::Start]);
     let mut input_open = true;
-    // An LLM follow-up being written: the phase, the rubric's fallback, and the request.
-    let mut pending: Option<PendingProbe> = None;
+    let mut pending: Option<PendingFollowUp> = None;
     let mut held: VecDeque<Input> = VecDeque::new();
     // A save that fails never ends the interview: warned once, retried on every change.
     let mut save_failed = false;
@@ -119,26 +120,22 @@ pub async fn run(
                         timers.push(timer);
                     }
                     Effect::Persist => persist(store, shell, session.transcript(), &mut save_failed),
-                    Effect::RequestProbe { phase, text } => {
-                        let found = rubric_probe(session, phase, &text);
-                        if let (Some(settings), Some(_)) = (interviewer, &found) {
-                            let (settings, design) = (settings.clone(), session.design().clone());
-                            pending = Some((
-                                phase,
-                                found,
-                                Box::pin(async move {
-                                    let ask = follow_up_question(&settings, &design, phase, &text);
-                                    let wait = if settings.is_loopback() {
-                                        LLM_FOLLOW_UP_LOCAL
-                                    } else {
-                                        LLM_FOLLOW_UP
-                                    };
-                                    tokio::time::timeout(wait, ask).await.ok().flatten()
-                                }),
-                            ));
-                        } else {
-                            let (item, question) = found.map_or((None, None), |(i, q)| (Some(i), Some(q)));
-                            queue.push_back(Event::Probe { phase, item, question });
+                    Effect::WriteFollowUp(brief) => {
+                        let phase = brief.phase;
+                        match interviewer {
+                            Some(settings) => {
+                                let settings = settings.clone();
+                                let wait =
+                                    if settings.is_loopback() { LLM_FOLLOW_UP_LOCAL } else { LLM_FOLLOW_UP };
+                                pending = Some((
+                                    phase,
+                                    Box::pin(async move {
+                                        let ask = follow_up_question(&settings, &brief);
+                                        tokio::time::timeout(wait, ask).await.ok().flatten()
+                                    }),
+                                ));
+                            }
+                            None => queue.push_back(Event::FollowUpWritten { phase, question: None }),
                         }
                     }
                     Effect::OpenEditor { text } => queue.push_back(match shell.edit(&text) {
@@ -149,9 +146,9 @@ pub async fn run(
                         draft.clear();
                         shell.clear_draft();
                     }
-                    Effect::End(outcome) => {
+                    Effect::End(how) => {
                         shell.finish();
-                        return Ok(outcome);
+                        return Ok(how);
                     }
                 }
             }
@@ -171,10 +168,9 @@ pub async fn run(
                 Some(other) => input_open = take_input(other, &mut queue, &mut draft),
                 None => input_open = take_input(Input::Eof, &mut queue, &mut draft),
             },
-            written = async { pending.as_mut().expect("guarded").2.as_mut().await }, if pending.is_some() => {
-                if let Some((phase, fallback, _)) = pending.take() {
-                    let (item, probe) = fallback.map_or((None, None), |(i, q)| (Some(i), Some(q)));
-                    queue.push_back(Event::Probe { phase, item, question: written.or(probe) });
+            written = async { pending.as_mut().expect("guarded").1.as_mut().await }, if pending.is_some() => {
+                if let Some((phase, _)) = pending.take() {
+                    queue.push_back(Event::FollowUpWritten { phase, question: written });
                 }
                 while let Some(input) = held.pop_front() {
                     input_open &= take_input(input, &mut queue, &mut draft);
@@ -266,17 +262,11 @@ pub fn is_urgent(status: &Countdown) -> bool {
     status.phase_left <= (status.phase_budget * 0.25).min(120.0)
 }
 
-/// The rubric's follow-up: about the heaviest item named but not explained, in the candidate's
-/// own words, else the probe of the most important item still missing.
-pub fn rubric_probe(session: &Session, phase: Phase, text: &str) -> Option<(String, String)> {
-    crate::grade::follow_up(session.design(), phase, text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::model::{Ended, Status as RunStatus};
+    use crate::model::{Ended, Status};
     use crate::session::Options;
 
     /// A shell that records what it was asked to do.
@@ -299,80 +289,6 @@ mod tests {
         }
         fn clear_draft(&mut self) {
             self.clears += 1;
-        }
-        fn finish(&mut self) {}
-    }
-
-    fn session(minutes: f64) -> Session {
-        let design = Catalog::builtin().find("whatsapp").unwrap().clone();
-        let opts = Options { minutes, soft_timer: false, seed: 11, self_score: false, scripted: false };
-        Session::new(&design, opts, "t".into(), chrono::DateTime::UNIX_EPOCH)
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_full_45_minute_interview_runs_under_paused_time() {
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        tx.send(Input::Line("Group chat and receipts.".into())).unwrap();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
-        let started = Instant::now();
-        let outcome = run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap();
-        assert_eq!(outcome, Outcome::Finished);
-        // Tokio's clock advanced by exactly the interview's length; the wall clock did not.
-        let took = started.elapsed().as_secs_f64();
-        assert!((took - 45.0 * 60.0).abs() < 1.0, "{took}");
-        let t = s.transcript();
-        assert_eq!(t.status, RunStatus::Finished);
-        assert!(t.phases.iter().all(|p| p.ended == Some(Ended::TimeUp)));
-        assert_eq!(t.phases[0].answer, "Group chat and receipts.");
-        assert!(shell.statuses > 1000, "the countdown was refreshed throughout");
-        assert!(
-            shell
-                .shown
-                .iter()
-                .any(|m| matches!(m, Message::Note(n) if n.contains("2:00 left in this phase")))
-        );
-        assert!(t.phases[2].curveball.is_some(), "the curveball arrived in the deep dive");
-        drop(tx);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_draft_is_autosaved_within_ten_seconds() {
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
-        let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
-        };
-        let typing = async {
-            tx.send(Input::Draft("half a thou".into())).unwrap();
-            tokio::time::sleep(Duration::from_secs(10)).await;
-            tx.send(Input::Interrupt).unwrap();
-        };
-        tokio::join!(run, typing);
-        let saved_draft_at =
-            saves.0.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
-        assert!(saved_draft_at.is_some(), "autosave wrote the draft before the interrupt");
-        assert_eq!(saves.0.last().unwrap().status, RunStatus::Quit);
-    }
-
-    /// A shell whose disk is full.
-    #[derive(Default)]
-    struct FullDisk {
-        inner: Fake,
-    }
-
-    impl Shell for FullDisk {
-        fn show(&mut self, message: &Message) {
-            self.inner.show(message);
-        }
-        fn status(&mut self, status: &Countdown) {
-            self.inner.status(status);
-        }
-        fn edit(&mut self, text: &str) -> Result<String, String> {
-            self.inner.edit(text)
         }
         fn finish(&mut self) {}
     }
@@ -401,21 +317,91 @@ mod tests {
         }
     }
 
+    fn session() -> Session {
+        let design = Catalog::builtin().find("whatsapp").unwrap().clone();
+        let opts = Options { minutes: 45.0, soft_timer: false, seed: 11, self_score: false, scripted: false };
+        Session::new(&design, opts, "t".into(), chrono::DateTime::UNIX_EPOCH)
+    }
+
+    /// Run `s` to its end with `shell` and `store` while `candidate` types into its input. The
+    /// input stays open until the session ends (by its clock, a command, `Input::Eof` or
+    /// `Input::Interrupt`), however soon the candidate stops typing.
+    async fn drive<F: Future<Output = ()>>(
+        s: &mut Session,
+        shell: &mut dyn Shell,
+        store: &mut dyn Persist,
+        candidate: impl FnOnce(mpsc::UnboundedSender<Input>) -> F,
+    ) -> SessionEnded {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let typing = candidate(tx.clone());
+        let (ended, ()) = tokio::join!(run(s, &mut rx, shell, store, None), typing);
+        drop(tx);
+        ended.expect("the driver ends the session")
+    }
+
+    /// Type `lines` at once, then nothing more.
+    fn types(lines: &[Input]) -> impl FnOnce(mpsc::UnboundedSender<Input>) -> std::future::Ready<()> {
+        let lines = lines.to_vec();
+        move |tx| {
+            for line in lines {
+                tx.send(line).unwrap();
+            }
+            std::future::ready(())
+        }
+    }
+
+    fn line(text: &str) -> Input {
+        Input::Line(text.into())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_45_minute_interview_runs_under_paused_time() {
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
+        let started = Instant::now();
+        let ended = drive(&mut s, &mut shell, &mut saves, types(&[line("Group chat and receipts.")])).await;
+        assert_eq!(ended, SessionEnded::Finished);
+        // Tokio's clock advanced by exactly the interview's length; the wall clock did not.
+        let took = started.elapsed().as_secs_f64();
+        assert!((took - 45.0 * 60.0).abs() < 1.0, "{took}");
+        let t = s.transcript();
+        assert_eq!(t.status, Status::Finished);
+        assert!(t.phases.iter().all(|p| p.ended == Some(Ended::TimeUp)));
+        assert_eq!(t.phases[0].answer, "Group chat and receipts.");
+        assert!(shell.statuses > 1000, "the countdown was refreshed throughout");
+        assert!(
+            shell
+                .shown
+                .iter()
+                .any(|m| matches!(m, Message::Note(n) if n.contains("2:00 left in this phase")))
+        );
+        assert!(t.phases[2].curveball.is_some(), "the curveball arrived in the deep dive");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_draft_is_autosaved_within_ten_seconds() {
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
+        drive(&mut s, &mut shell, &mut saves, |tx| async move {
+            tx.send(Input::Draft("half a thou".into())).unwrap();
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            tx.send(Input::Interrupt).unwrap();
+        })
+        .await;
+        let saved_draft_at =
+            saves.0.iter().find(|t| t.phases[0].draft == "half a thou").map(|t| t.updated_at);
+        assert!(saved_draft_at.is_some(), "autosave wrote the draft before the interrupt");
+        assert_eq!(saves.0.last().unwrap().status, Status::Quit);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_failed_save_does_not_end_the_interview() {
         // Regression (issue 15, item 6): the first failed save ended the session with exit 1.
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        for line in ["first answer", "/next", "more", "/next", "second phase", "/next"] {
-            tx.send(Input::Line(line.into())).unwrap();
-        }
-        tx.send(Input::Eof).unwrap();
-        let mut shell = FullDisk::default();
-        let mut disk = Full::default();
-        let outcome = run(&mut s, &mut rx, &mut shell, &mut disk, None).await.unwrap();
-        assert_eq!(outcome, Outcome::Finished, "the interview ran to its end");
+        let (mut s, mut shell, mut disk) = (session(), Fake::default(), Full::default());
+        let mut lines: Vec<Input> =
+            ["first answer", "/next", "more", "/next", "second phase", "/next"].map(line).to_vec();
+        lines.push(Input::Eof);
+        let ended = drive(&mut s, &mut shell, &mut disk, types(&lines)).await;
+        assert_eq!(ended, SessionEnded::Finished, "the interview ran to its end");
         let warnings = shell
-            .inner
             .shown
             .iter()
             .filter(|m| matches!(m, Message::Warning(w) if w.contains("No space left")))
@@ -428,32 +414,22 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn end_of_input_keeps_the_unfinished_line() {
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        tx.send(Input::Line("first".into())).unwrap();
-        tx.send(Input::Draft("second, not entered".into())).unwrap();
-        tx.send(Input::Eof).unwrap();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
-        assert_eq!(run(&mut s, &mut rx, &mut shell, &mut saves, None).await.unwrap(), Outcome::Finished);
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
+        let typed = [line("first"), Input::Draft("second, not entered".into()), Input::Eof];
+        let ended = drive(&mut s, &mut shell, &mut saves, types(&typed)).await;
+        assert_eq!(ended, SessionEnded::Finished);
         assert_eq!(s.transcript().phases[0].answer, "first\nsecond, not entered");
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_unfinished_line_at_time_up_does_not_leak_into_later_phases() {
-        let mut s = session(45.0);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
-        let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
-        };
-        let typing = async {
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
+        drive(&mut s, &mut shell, &mut saves, |tx| async move {
             // Typed 1 s before the requirements time up, after the last autosave: never entered.
             tokio::time::sleep(Duration::from_secs(8 * 60 - 1)).await;
             tx.send(Input::Draft("a high-level design typed as nothing".into())).unwrap();
-        };
-        tokio::join!(run, typing);
+        })
+        .await;
         assert!(shell.clears >= 4, "the shell was told to empty its line at each phase end");
         // Every save, not just the last: the draft never sat in another phase's record.
         for t in &saves.0 {
@@ -464,36 +440,30 @@ mod tests {
         }
         let last = saves.0.last().unwrap();
         assert_eq!(last.phases[0].answer, "a high-level design typed as nothing");
-        assert_eq!(last.status, RunStatus::Finished);
+        assert_eq!(last.status, Status::Finished);
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_clock_starts_at_enter_carries_unused_time_and_stops_while_paused() {
-        let mut s = session(45.0);
+        let (mut s, mut shell, mut saves) = (session(), Fake::default(), Saves::default());
         s.wait_for_enter();
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut shell = Fake::default();
-        let mut saves = Saves::default();
         let started = Instant::now();
-        let run = async {
-            let _ = run(&mut s, &mut rx, &mut shell, &mut saves, None).await;
-        };
-        let candidate = async {
+        drive(&mut s, &mut shell, &mut saves, |tx| async move {
             tokio::time::sleep(Duration::from_secs(5 * 60)).await; // reads the opening
-            tx.send(Input::Line(String::new())).unwrap();
+            tx.send(line("")).unwrap();
             tokio::time::sleep(Duration::from_secs(2 * 60)).await;
-            tx.send(Input::Line("/skip".into())).unwrap(); // 6:00 of requirements unused
+            tx.send(line("/skip")).unwrap(); // 6:00 of requirements unused
             tokio::time::sleep(Duration::from_secs(60)).await;
-            tx.send(Input::Line("/pause".into())).unwrap();
+            tx.send(line("/pause")).unwrap();
             tokio::time::sleep(Duration::from_secs(10 * 60)).await; // the doorbell
-            tx.send(Input::Line(String::new())).unwrap();
-        };
-        tokio::join!(run, candidate);
+            tx.send(line("")).unwrap();
+        })
+        .await;
         // 5:00 reading + 45:00 interview + 10:00 paused, by tokio's clock.
         let took = started.elapsed().as_secs_f64();
         assert!((took - 60.0 * 60.0).abs() < 1.0, "{took}");
         let t = saves.0.last().unwrap();
-        assert_eq!(t.status, RunStatus::Finished);
+        assert_eq!(t.status, Status::Finished);
         assert!((t.phases[0].used_secs - 120.0).abs() < 1.0, "{}", t.phases[0].used_secs);
         assert!((t.phases[1].paused_secs - 600.0).abs() < 1.0);
         assert!(t.phases[2].allowed_secs() > 15.0 * 60.0, "the deep dive got some of the unused time");

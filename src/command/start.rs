@@ -16,15 +16,15 @@ use anyhow::{Context, Result};
 use tokio::sync::mpsc;
 
 use super::Ctx;
-use crate::catalog::Design;
+use crate::catalog::{Design, Phase};
 use crate::cli::{GraderKind, LlmArgs, StartArgs};
 use crate::driver::{self, Input};
 use crate::error::{Interrupted, UsageError};
 use crate::grade::Answers;
 use crate::grade::rubric::RubricGrader;
 use crate::grade::{curveball, selfscore};
-use crate::model::{SelfTick, Transcript};
-use crate::session::{Clock, Effect, Event, Options, Outcome, Session, literal_line};
+use crate::model::{SelfTick, SessionEnded, Transcript};
+use crate::session::{Clock, Event, Options, Session};
 use crate::store::{SessionLock, Stored, TranscriptError};
 use crate::terminal::checklist::walk_checklist;
 use crate::terminal::interactive::TerminalShell;
@@ -56,8 +56,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<ExitCode> {
     let new_session = |id: String| Session::new(design, opts.clone(), id, now);
     if let Some(file) = &args.answers {
         let answers = read_answers(file)?;
-        let (mut session, path, lock) = claim_session(&sessions, &stamp, design.id(), &new_session)?;
-        session.set_whole_answer(answers.whole);
+        let (session, path, lock) = claim_session(&sessions, &stamp, design.id(), &new_session)?;
         return run_scripted(ctx, session, &path, &lock, &answers, args.grader, &args.llm);
     }
     let (session, path, lock) = claim_session(&sessions, &stamp, design.id(), &new_session)?;
@@ -127,25 +126,13 @@ fn run_scripted(
     grader: Option<GraderKind>,
     llm: &LlmArgs,
 ) -> Result<ExitCode> {
+    // The engine files each phase's text as written and submits it (a whole answer in the first
+    // phase); `finish` saves and grades the transcript, as for any session.
+    session.set_whole_answer(answers.whole);
     let clock = Clock { secs: 0.0, wall: super::now() };
-    let mut events = vec![Event::Start];
-    for (i, phase) in answers.phases.iter().enumerate() {
-        if answers.whole && i > 0 {
-            events.push(Event::Line("/next".into()));
-            continue;
-        }
-        for line in phase.text.lines() {
-            // A line of the answer that starts with `/` is text, not a command.
-            events.push(Event::Line(literal_line(line)));
-        }
-        events.push(Event::Line("/next".into()));
-    }
-    for event in events {
-        for effect in session.handle(event, clock) {
-            if let Effect::End(_) = effect {
-                break;
-            }
-        }
+    session.handle(Event::Start, clock);
+    for phase in Phase::ALL {
+        session.handle(Event::Written(answers.said(phase).to_string()), clock);
     }
     let transcript = session.into_transcript();
     finish(ctx, transcript, path, lock, grader, llm, None)
@@ -190,14 +177,13 @@ pub(crate) fn run_session(
         .context("cannot start the session")?;
     let mut stdin_ended = None;
     let mut sink = crate::store::SessionFile { path: path.to_path_buf() };
-    let outcome = runtime.block_on(async {
+    let ended = runtime.block_on(async {
         spawn_signal_watch(tx.clone(), !interactive);
         if interactive {
             let mut shell = TerminalShell::start(color, tx.clone()).context("cannot use the terminal")?;
-            let outcome =
-                driver::run(&mut session, &mut rx, &mut shell, &mut sink, interviewer.as_ref()).await;
+            let ended = driver::run(&mut session, &mut rx, &mut shell, &mut sink, interviewer.as_ref()).await;
             shell.restore();
-            outcome
+            ended
         } else {
             stdin_ended = Some(spawn_stdin_lines(tx.clone()));
             let mut shell = PlainShell::new();
@@ -207,17 +193,17 @@ pub(crate) fn run_session(
     // Its signal watchers go with it; whatever runs next watches for itself.
     drop(runtime);
     let transcript = session.into_transcript();
-    match outcome {
-        Outcome::Finished => {
+    match ended {
+        SessionEnded::Finished => {
             let rest = Rest { tx, rx, stdin_ended };
             finish(ctx, transcript, path, lock, grader, llm, Some(rest))
         }
-        Outcome::Quit => {
+        SessionEnded::Quit => {
             let stored = store(path, &transcript);
             super::print(&left_message(&transcript, path, &stored))?;
             Ok(ExitCode::SUCCESS)
         }
-        Outcome::Interrupted => {
+        SessionEnded::Interrupted => {
             let stored = store(path, &transcript);
             eprint!("{}", left_message(&transcript, path, &stored));
             Err(Interrupted.into())

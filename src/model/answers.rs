@@ -1,5 +1,6 @@
 //! Written answers: a Markdown file whose headings name the phases (PRODUCT.md, "Written answers").
-//! A file with no phase headings is graded as a whole against every phase.
+//! A file with no phase headings is graded as a whole against every phase: its text is held once
+//! and [`Answers::text`] gives it for every phase.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,15 +16,28 @@ pub struct PhaseAnswer {
 /// Everything to grade.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answers {
+    /// What was said, phase by phase ([`Answers::said`]). A whole answer is one entry, the first
+    /// phase's.
     pub phases: Vec<PhaseAnswer>,
-    /// No phase headings: `phases` holds the same whole text for every phase.
+    /// No phase headings: one text, graded against every phase.
     pub whole: bool,
     pub hints_used: u32,
 }
 
 impl Answers {
-    /// The text for `phase` (empty when nothing was said).
+    /// An answer without phase headings: `text`, held once, graded against every phase.
+    pub fn whole(text: String, hints_used: u32) -> Self {
+        Self { phases: vec![PhaseAnswer { phase: Phase::Requirements, text }], whole: true, hints_used }
+    }
+
+    /// The text to grade for `phase`: what was said in it, or the whole answer (empty when nothing
+    /// was said).
     pub fn text(&self, phase: Phase) -> &str {
+        self.said(if self.whole { Phase::Requirements } else { phase })
+    }
+
+    /// What was said in `phase` itself: a whole answer is all said in the first phase.
+    pub fn said(&self, phase: Phase) -> &str {
         self.phases.iter().find(|p| p.phase == phase).map_or("", |p| p.text.as_str())
     }
 
@@ -64,12 +78,7 @@ impl Answers {
             }
         }
         if !any_heading {
-            let whole = preamble.trim().to_string();
-            return Self {
-                phases: Phase::ALL.iter().map(|&phase| PhaseAnswer { phase, text: whole.clone() }).collect(),
-                whole: true,
-                hints_used: 0,
-            };
+            return Self::whole(preamble.trim().to_string(), 0);
         }
         if !preamble.trim().is_empty() {
             texts[0] = format!("{}\n{}", preamble.trim(), texts[0]);
@@ -158,5 +167,7 @@ mod tests {
         let a = Answers::from_markdown("just some text\nabout queues");
         assert!(a.whole);
         assert_eq!(a.text(Phase::DeepDive), "just some text\nabout queues");
+        assert_eq!(a.said(Phase::Requirements), "just some text\nabout queues", "said once");
+        assert_eq!(a.said(Phase::DeepDive), "");
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Design, Phase};
-use crate::model::Scorecard;
+use crate::model::{Answers, Ended, PhaseAnswer, Scorecard, Status};
 
 /// Bump when the format changes incompatibly; older readers refuse newer files.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -34,7 +34,8 @@ pub struct Transcript {
     /// Answered aloud or on a whiteboard; graded by the candidate's own ticks.
     #[serde(default)]
     pub self_score: bool,
-    /// `in-progress`, `finished` or `quit` (left early with `/quit` or Ctrl-C; resumable).
+    /// `in-progress`, `finished` or `quit` (left early with `/quit` or Ctrl-C; resumable): how
+    /// its last run ended ([`crate::model::SessionEnded::status`]).
     pub status: Status,
     /// Where a resumed session starts.
     pub current: Option<Phase>,
@@ -54,34 +55,10 @@ pub struct Transcript {
     pub curveball_grade: Option<crate::grade::curveball::CurveballGrade>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    InProgress,
-    Finished,
-    Quit,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurveballPlan {
     pub id: String,
     pub at_secs: f64,
-}
-
-/// How a phase ended (a session's state is [`Status`]; the engine's reason to stop is
-/// `session::Outcome`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Ended {
-    /// `/next`, or the last line of a script.
-    Submitted,
-    /// Its time ran out.
-    TimeUp,
-    /// `/skip`.
-    Skipped,
-    /// Written by the first build when `/quit` closed a phase; no longer written (a quit phase
-    /// stays open and resumes), kept so those transcripts still load.
-    Quit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +96,7 @@ pub struct PhaseRecord {
     pub pauses: u32,
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// How the phase ended; `None` while it is open or not reached.
     pub ended: Option<Ended>,
 }
 
@@ -264,31 +242,15 @@ impl Transcript {
     pub fn used_secs(&self) -> f64 {
         self.phases.iter().map(|p| p.used_secs).sum()
     }
-    /// What to grade.
-    pub fn answers(&self) -> crate::grade::Answers {
+    /// What to grade: what was said in each phase, or for a whole answer everything said, as one
+    /// text. The one way a session is graded, whether typed, piped or written.
+    pub fn answers(&self) -> Answers {
+        let said = self.phases.iter().map(|p| PhaseAnswer { phase: p.phase, text: p.graded_text() });
         if self.whole_answer {
-            let whole: Vec<String> =
-                self.phases.iter().map(PhaseRecord::graded_text).filter(|t| !t.is_empty()).collect();
-            let whole = whole.join("\n\n");
-            return crate::grade::Answers {
-                phases: self
-                    .phases
-                    .iter()
-                    .map(|p| crate::grade::PhaseAnswer { phase: p.phase, text: whole.clone() })
-                    .collect(),
-                whole: true,
-                hints_used: self.hints_used(),
-            };
+            let texts: Vec<String> = said.map(|p| p.text).filter(|t| !t.is_empty()).collect();
+            return Answers::whole(texts.join("\n\n"), self.hints_used());
         }
-        crate::grade::Answers {
-            phases: self
-                .phases
-                .iter()
-                .map(|p| crate::grade::PhaseAnswer { phase: p.phase, text: p.graded_text() })
-                .collect(),
-            whole: false,
-            hints_used: self.hints_used(),
-        }
+        Answers { phases: said.collect(), whole: false, hints_used: self.hints_used() }
     }
 }
 

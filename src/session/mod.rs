@@ -1,19 +1,26 @@
 //! The interview engine: a pure state machine. Events in (a line typed, a command, a timer firing,
-//! a follow-up question computed), effects out (show this, schedule a timer, save, ask for a
+//! a follow-up written by an LLM), effects out (show this, schedule a timer, save, ask an LLM for a
 //! follow-up, open the editor, end).
 //!
 //! Invariants:
 //! - It never touches the terminal, the clock, the network or the disk. Time arrives inside every
 //!   event as a [`Clock`] reading taken by the driver, so tests run a 45-minute interview in
 //!   microseconds.
-//! - The [`Transcript`] it holds is always the whole truth of the session so far; a `Save` effect
+//! - The [`Transcript`] it holds is always the whole truth of the session so far; a `Persist` effect
 //!   asks the driver to write it, and the engine asks for one after every submitted answer, question,
 //!   hint, follow-up and curveball, and whenever the draft changed since the last autosave.
+//! - The follow-up after `/next` is worked out here, once, from what the phase left out
+//!   ([`crate::grade::probe`]). Only an LLM interviewer ([`Session::llm_writes_follow_ups`]) makes
+//!   it a round trip: the driver gets the brief ([`Effect::WriteFollowUp`]), the engine keeps the
+//!   rubric's question and asks it if the LLM's does not come ([`Event::FollowUpWritten`]).
+//! - The session ends once, with [`Effect::End`] saying how ([`SessionEnded`]); the transcript's
+//!   saved state is derived from it ([`SessionEnded::status`]), never set on its own.
 //! - A timer that fires late or for a phase that already ended is ignored; the engine re-checks the
 //!   time itself, so the driver may fire timers early or twice without harm.
 //! - A phase's unfinished line belongs to that phase only: when the phase ends it is filed there and
 //!   the shell is told to empty its input ([`Effect::ClearDraft`]); a stale copy arriving later is
-//!   dropped. Only typed lines are commands: pasted or written text reaches the engine `//`-escaped.
+//!   dropped. Only typed lines are commands: pasted text reaches the engine `//`-escaped, a written
+//!   answer as a whole ([`Event::Written`]).
 //! - The clock: time a phase leaves unused carries to the phases not yet reached (in proportion to
 //!   their budgets; soft-timer overtime comes off them the same way), and the interview's length
 //!   is the hard limit. Time paused (`/pause`) and time before the candidate pressed Enter after the
@@ -25,8 +32,9 @@ mod rng;
 use chrono::{DateTime, Utc};
 
 use crate::catalog::{Design, Phase};
+use crate::grade::{FollowUpBrief, Probe};
 use crate::model::{
-    CurveballPlan, CurveballRecord, Ended, FollowUp, PhaseRecord, Question, Status, Transcript,
+    CurveballPlan, CurveballRecord, Ended, FollowUp, PhaseRecord, Question, SessionEnded, Status, Transcript,
 };
 
 pub use facts::answer_question;
@@ -60,11 +68,14 @@ pub enum Event {
     Start,
     /// One line the candidate entered: answer text, or a `/command`.
     Line(String),
+    /// The current phase's answer written in full (`--answers`): filed as it stands, no line of it
+    /// a command, each line's trailing blanks dropped as if typed; then submitted as by `/next`.
+    Written(String),
     /// A timer the engine scheduled has fired.
     Timer(Timer),
-    /// The follow-up computed for a phase (the reply to [`Effect::RequestProbe`]); `None` when
-    /// nothing important is missing.
-    Probe { phase: Phase, item: Option<String>, question: Option<String> },
+    /// The LLM's follow-up for a phase (the reply to [`Effect::WriteFollowUp`]); `None` when it
+    /// wrote none in time, and the rubric's question is asked instead.
+    FollowUpWritten { phase: Phase, question: Option<String> },
     /// The editor returned the new text of what the candidate was answering.
     Edited(String),
     /// The editor could not be used; the reason is shown.
@@ -104,11 +115,9 @@ pub enum Effect {
     Schedule(Timer),
     /// Persist the transcript ([`Session::transcript`]) now: the driver hands it to the store.
     Persist,
-    /// Compute the interviewer's follow-up for `phase` from `text` and reply with `Event::Probe`.
-    RequestProbe {
-        phase: Phase,
-        text: String,
-    },
+    /// Have the LLM interviewer write the follow-up from this brief and reply with
+    /// `Event::FollowUpWritten` (only after [`Session::llm_writes_follow_ups`]).
+    WriteFollowUp(FollowUpBrief),
     /// Open `text` in the user's editor and reply with `Event::Edited` or `Event::EditFailed`.
     OpenEditor {
         text: String,
@@ -116,19 +125,9 @@ pub enum Effect {
     /// Empty the line being typed: its phase ended and it was filed there (a draft belongs to
     /// the phase it was typed in, never to the next one).
     ClearDraft,
-    /// The session is over (after a final `Persist`).
-    End(Outcome),
-}
-
-/// How the session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Every phase done: grade it.
-    Finished,
-    /// `/quit`: saved, resumable.
-    Quit,
-    /// Ctrl-C: saved, resumable; exit 130.
-    Interrupted,
+    /// The session is over (after a final `Persist` of the state it leaves,
+    /// [`SessionEnded::status`]).
+    End(SessionEnded),
 }
 
 /// Text for the candidate. The driver renders it (Markdown on a terminal, plain otherwise).
@@ -165,8 +164,8 @@ enum State {
     Open,
     /// `/pause`: the clock is stopped until `/resume` (or Enter).
     Paused,
-    /// `/next` was entered and the follow-up is being computed.
-    AwaitingProbe,
+    /// `/next` was entered and the LLM interviewer is writing the follow-up (the clock runs).
+    AwaitingFollowUp,
     Done,
 }
 
@@ -199,6 +198,10 @@ pub struct Session {
     used_before: f64,
     /// Wait for Enter after the opening before the clock starts (a terminal; never a pipe).
     wait_for_enter: bool,
+    /// An LLM writes the follow-up questions ([`Effect::WriteFollowUp`]).
+    llm_follow_ups: bool,
+    /// The rubric's `(item, question)` while the LLM writes its own (asked if it does not come).
+    pending_probe: Option<(String, String)>,
     /// A resumed session's answer so far was shown before Enter (not again after it).
     recap_shown: bool,
     /// The session is ending with phases never reached: they get no carried time.
@@ -299,6 +302,8 @@ impl Session {
             phase_started: 0.0,
             used_before: 0.0,
             wait_for_enter: false,
+            llm_follow_ups: false,
+            pending_probe: None,
             recap_shown: false,
             unreached: false,
             warned: false,
@@ -321,6 +326,12 @@ impl Session {
         self.wait_for_enter = true;
     }
 
+    /// Let an LLM write the follow-up questions: `/next` asks the driver for one
+    /// ([`Effect::WriteFollowUp`]) instead of asking the rubric's at once.
+    pub fn llm_writes_follow_ups(&mut self) {
+        self.llm_follow_ups = true;
+    }
+
     /// Mark a scripted session's answer as one text without phase headings.
     pub fn set_whole_answer(&mut self, whole: bool) {
         self.transcript.whole_answer = whole;
@@ -328,10 +339,6 @@ impl Session {
 
     pub fn into_transcript(self) -> Transcript {
         self.transcript
-    }
-
-    pub fn design(&self) -> &Design {
-        &self.design
     }
 
     /// The phase being answered (the last one once the session is done).
@@ -346,7 +353,7 @@ impl Session {
     /// Seconds used in the current phase at `secs` (time paused is not used).
     pub fn phase_used(&self, secs: f64) -> f64 {
         match self.state {
-            State::Open | State::AwaitingProbe => self.used_before + (secs - self.phase_started).max(0.0),
+            State::Open | State::AwaitingFollowUp => self.used_before + (secs - self.phase_started).max(0.0),
             State::Paused => self.used_before,
             _ => self.record().used_secs,
         }
@@ -393,8 +400,17 @@ impl Session {
         match event {
             Event::Start => self.start(now, &mut fx),
             Event::Line(line) => self.line(&line, now, &mut fx),
+            Event::Written(text) => {
+                if self.is_active() {
+                    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+                    self.append(&lines.join("\n"));
+                    self.next(now, &mut fx);
+                }
+            }
             Event::Timer(timer) => self.timer(timer, now, &mut fx),
-            Event::Probe { phase, item, question } => self.probe(phase, item, question, now, &mut fx),
+            Event::FollowUpWritten { phase, question } => {
+                self.follow_up_written(phase, question, now, &mut fx);
+            }
             Event::Edited(text) => {
                 if self.is_active() {
                     *self.target_text_mut() = text.trim_end().to_string();
@@ -423,8 +439,7 @@ impl Session {
             }
             Event::Interrupt => {
                 if self.state != State::Done {
-                    self.leave(now, Status::Quit, &mut fx);
-                    fx.push(Effect::End(Outcome::Interrupted));
+                    self.leave(SessionEnded::Interrupted, now, &mut fx);
                 }
             }
             Event::EndOfInput => {
@@ -446,7 +461,7 @@ impl Session {
     }
 
     fn is_active(&self) -> bool {
-        matches!(self.state, State::Open | State::AwaitingProbe | State::Paused)
+        matches!(self.state, State::Open | State::AwaitingFollowUp | State::Paused)
     }
 
     fn start(&mut self, now: Clock, fx: &mut Vec<Effect>) {
@@ -574,8 +589,7 @@ impl Session {
             let cmd = line.trim().to_lowercase();
             if cmd == "/quit" || cmd == "/exit" {
                 fx.push(Effect::Show(Message::Note("Nothing was started; see you next time.".into())));
-                self.leave(now, Status::Quit, fx);
-                fx.push(Effect::End(Outcome::Quit));
+                self.leave(SessionEnded::Quit, now, fx);
                 return;
             }
             let resumed = self.record().started_at.is_some();
@@ -678,10 +692,7 @@ impl Session {
                 }
                 fx.push(Effect::OpenEditor { text });
             }
-            "quit" | "exit" => {
-                self.leave(now, Status::Quit, fx);
-                fx.push(Effect::End(Outcome::Quit));
-            }
+            "quit" | "exit" => self.leave(SessionEnded::Quit, now, fx),
             "show" => self.show(fx),
             "pause" | "p" => self.pause(now, fx),
             "resume" | "r" => fx.push(Effect::Show(Message::Note("The clock is running.".into()))),
@@ -749,7 +760,7 @@ impl Session {
     }
 
     fn next(&mut self, now: Clock, fx: &mut Vec<Effect>) {
-        if self.state == State::AwaitingProbe {
+        if self.state == State::AwaitingFollowUp {
             return;
         }
         // Finishing the deep dive before the curveball arrived: it arrives now.
@@ -765,34 +776,38 @@ impl Session {
             self.end_phase(Ended::Submitted, now, fx);
             return;
         }
-        self.state = State::AwaitingProbe;
         let text = self.record().graded_text();
-        fx.push(Effect::RequestProbe { phase: self.phase, text });
+        let Some(Probe { item, question, missing }) = crate::grade::probe(&self.design, self.phase, &text)
+        else {
+            self.end_phase(Ended::Submitted, now, fx);
+            return;
+        };
+        if self.llm_follow_ups && !text.trim().is_empty() {
+            self.state = State::AwaitingFollowUp;
+            self.pending_probe = Some((item, question));
+            fx.push(Effect::WriteFollowUp(FollowUpBrief::new(&self.design, self.phase, text, missing)));
+        } else {
+            self.ask_follow_up(item, question, now, fx);
+        }
     }
 
-    fn probe(
-        &mut self,
-        phase: Phase,
-        item: Option<String>,
-        question: Option<String>,
-        now: Clock,
-        fx: &mut Vec<Effect>,
-    ) {
-        if self.state != State::AwaitingProbe || phase != self.phase {
+    /// The LLM's follow-up arrived (or did not): ask it, else the rubric's question kept for it.
+    fn follow_up_written(&mut self, phase: Phase, written: Option<String>, now: Clock, fx: &mut Vec<Effect>) {
+        if self.state != State::AwaitingFollowUp || phase != self.phase {
             return;
         }
+        let Some((item, rubric)) = self.pending_probe.take() else { return };
         self.state = State::Open;
-        match question {
-            Some(question) => {
-                fx.push(Effect::Show(Message::Interviewer(format!(
-                    "{question}\n\n(Answer, then /next to move on.)"
-                ))));
-                self.record_mut().followups.push(FollowUp { item, question, answer: String::new() });
-                self.target = Target::FollowUp;
-                self.save(now, fx);
-            }
-            None => self.end_phase(Ended::Submitted, now, fx),
-        }
+        self.ask_follow_up(item, written.unwrap_or(rubric), now, fx);
+    }
+
+    fn ask_follow_up(&mut self, item: String, question: String, now: Clock, fx: &mut Vec<Effect>) {
+        fx.push(Effect::Show(Message::Interviewer(format!(
+            "{question}\n\n(Answer, then /next to move on.)"
+        ))));
+        self.record_mut().followups.push(FollowUp { item: Some(item), question, answer: String::new() });
+        self.target = Target::FollowUp;
+        self.save(now, fx);
     }
 
     fn ask(&mut self, question: &str, now: Clock, fx: &mut Vec<Effect>) {
@@ -826,7 +841,7 @@ impl Session {
     }
 
     fn timer(&mut self, timer: Timer, now: Clock, fx: &mut Vec<Effect>) {
-        if !matches!(self.state, State::Open | State::AwaitingProbe) || timer.phase != self.phase {
+        if !matches!(self.state, State::Open | State::AwaitingFollowUp) || timer.phase != self.phase {
             return;
         }
         let left = self.phase_left(now.secs);
@@ -935,6 +950,7 @@ impl Session {
             self.stale_draft = draft;
         }
         self.draft_target = None;
+        self.pending_probe = None;
         fx.push(Effect::ClearDraft);
         fx.push(Effect::Show(Message::PhaseEnd { phase, ended, used_secs: used, budget_secs: budget }));
         self.target = Target::Answer;
@@ -947,11 +963,8 @@ impl Session {
             self.used_before = 0.0;
             self.open_phase(now, fx);
         } else {
-            self.state = State::Done;
             self.transcript.current = None;
-            self.transcript.status = Status::Finished;
-            self.save(now, fx);
-            fx.push(Effect::End(Outcome::Finished));
+            self.end_session(SessionEnded::Finished, now, fx);
         }
     }
 
@@ -979,8 +992,8 @@ impl Session {
         }
     }
 
-    /// Save and stop the clock without ending the phase (resumable).
-    fn leave(&mut self, now: Clock, status: Status, fx: &mut Vec<Effect>) {
+    /// Leave early (`/quit`, Ctrl-C): stop the clock without ending the phase, save, end (resumable).
+    fn leave(&mut self, how: SessionEnded, now: Clock, fx: &mut Vec<Effect>) {
         if self.state == State::Paused {
             let paused = (now.secs - self.phase_started).max(0.0);
             self.record_mut().paused_secs += paused;
@@ -991,10 +1004,15 @@ impl Session {
             rec.used_secs = used;
             rec.overtime_secs = (used - rec.allowed_secs()).max(0.0);
         }
+        self.end_session(how, now, fx);
+    }
+
+    /// The session is over: the saved state follows from how it ended, saved once more, then `End`.
+    fn end_session(&mut self, how: SessionEnded, now: Clock, fx: &mut Vec<Effect>) {
         self.state = State::Done;
-        self.transcript.status = status;
-        self.dirty = true;
+        self.transcript.status = how.status();
         self.save(now, fx);
+        fx.push(Effect::End(how));
     }
 
     fn save(&mut self, now: Clock, fx: &mut Vec<Effect>) {

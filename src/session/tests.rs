@@ -13,16 +13,28 @@ fn opts() -> Options {
     Options { minutes: 45.0, soft_timer: false, seed: 7, self_score: false, scripted: false }
 }
 
+/// The wall time every test session starts at.
+fn wall() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap()
+}
+
+/// A new, not yet started session on WhatsApp.
+fn session(opts: Options) -> Session {
+    Session::new(&design(), opts, "test".into(), wall())
+}
+
 /// Drives a session the way the async driver does: keeps the pending timers, advances a fake
-/// clock, answers probe requests with the rubric's missing items.
+/// clock, answers an LLM follow-up request with `written`.
 struct Sim {
     s: Session,
     now: f64,
     timers: Vec<Timer>,
     shown: Vec<Message>,
     saves: usize,
-    ended: Option<Outcome>,
-    probes: usize,
+    ended: Option<SessionEnded>,
+    /// What the LLM interviewer was asked to write from, and what it writes (`None`: it fails).
+    briefs: Vec<crate::grade::FollowUpBrief>,
+    written: Option<String>,
     /// Times the engine asked the shell to empty its input line.
     clears: usize,
     /// The last text handed to the editor.
@@ -31,13 +43,7 @@ struct Sim {
 
 impl Sim {
     fn new(opts: Options) -> Self {
-        let s = Session::new(
-            &design(),
-            opts,
-            "test".into(),
-            Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap(),
-        );
-        Self::from(s)
+        Self::from(session(opts))
     }
 
     fn from(s: Session) -> Self {
@@ -48,7 +54,8 @@ impl Sim {
             shown: Vec::new(),
             saves: 0,
             ended: None,
-            probes: 0,
+            briefs: Vec::new(),
+            written: None,
             clears: 0,
             editor: None,
         };
@@ -57,7 +64,7 @@ impl Sim {
     }
 
     fn clock(&self) -> Clock {
-        Clock { secs: self.now, wall: Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap() }
+        Clock { secs: self.now, wall: wall() }
     }
 
     fn send(&mut self, ev: Event) {
@@ -70,16 +77,10 @@ impl Sim {
                     self.timers.push(t);
                 }
                 Effect::Persist => self.saves += 1,
-                Effect::RequestProbe { phase, text } => {
-                    self.probes += 1;
-                    let d = design();
-                    let missing = crate::grade::missing_items(&d, phase, &text);
-                    let first = missing.first();
-                    self.send(Event::Probe {
-                        phase,
-                        item: first.map(|i| i.id.clone()),
-                        question: first.map(|i| i.probe.clone()),
-                    });
+                Effect::WriteFollowUp(brief) => {
+                    let phase = brief.phase;
+                    self.briefs.push(brief);
+                    self.send(Event::FollowUpWritten { phase, question: self.written.clone() });
                 }
                 Effect::OpenEditor { text } => {
                     self.editor = Some(text);
@@ -125,13 +126,30 @@ impl Sim {
     fn rec(&self, phase: Phase) -> &PhaseRecord {
         self.s.transcript().phase(phase).unwrap()
     }
+
+    /// Skip to the deep dive and answer `answer` there.
+    fn deep_dive(&mut self, answer: &str) {
+        self.line("/skip");
+        self.line("/skip");
+        assert_eq!(self.s.phase(), Phase::DeepDive);
+        if !answer.is_empty() {
+            self.line(answer);
+        }
+    }
+
+    /// Let the deep dive's clock run until the curveball arrives.
+    fn until_the_curveball(&mut self) {
+        let at = self.s.transcript().curveball_plan.clone().expect("a curveball planned").at_secs;
+        self.advance(at + 0.5);
+        assert!(self.rec(Phase::DeepDive).curveball.is_some(), "the curveball arrived");
+    }
 }
 
 #[test]
 fn a_silent_45_minute_interview_ends_every_phase_by_its_clock() {
     let mut sim = Sim::new(opts());
     sim.advance(45.0 * 60.0 + 1.0);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     let budgets = [8.0, 12.0, 15.0, 10.0];
     for (phase, minutes) in Phase::ALL.iter().zip(budgets) {
         let r = sim.rec(*phase);
@@ -160,7 +178,7 @@ fn minutes_scale_budgets_to_a_six_second_interview() {
     let total: f64 = sim.s.transcript().phases.iter().map(|p| p.budget_secs).sum();
     assert!((total - 6.0).abs() < 1e-9);
     sim.advance(6.01);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
 }
 
 #[test]
@@ -181,10 +199,12 @@ fn next_asks_the_probe_of_the_most_important_missing_item_and_records_the_reply(
     sim.line("We need group chat and read receipts.");
     sim.advance(60.0);
     sim.line("/next");
-    assert_eq!(sim.probes, 1);
     let r = sim.rec(Phase::Requirements);
     assert_eq!(r.followups.len(), 1, "a follow-up was asked");
     let asked = r.followups[0].question.clone();
+    let probe = crate::grade::probe(&design(), Phase::Requirements, "We need group chat and read receipts.");
+    assert_eq!(Some(asked.clone()), probe.map(|p| p.question), "the rubric's question, at once");
+    assert!(sim.briefs.is_empty(), "no LLM was asked");
     assert!(sim.notes().iter().any(|n| n.contains(&asked)));
     assert_eq!(sim.s.phase(), Phase::Requirements, "still answering the follow-up");
     sim.line("About 1M messages per second at peak.");
@@ -195,6 +215,44 @@ fn next_asks_the_probe_of_the_most_important_missing_item_and_records_the_reply(
     assert_eq!(r.ended, Some(Ended::Submitted));
     assert!((r.used_secs - 60.0).abs() < 1e-6);
     assert_eq!(sim.s.phase(), Phase::HighLevel);
+}
+
+#[test]
+fn an_llm_interviewer_writes_the_follow_up_and_the_rubric_question_stands_in_when_it_fails() {
+    let answer = "We need group chat and read receipts.";
+    let probe = crate::grade::probe(&design(), Phase::Requirements, answer).expect("something is missing");
+    for written in [Some("How many messages a second at peak?".to_string()), None] {
+        let mut s = session(opts());
+        s.llm_writes_follow_ups();
+        let mut sim = Sim::from(s);
+        sim.written.clone_from(&written);
+        sim.line(answer);
+        sim.line("/next");
+        let brief = sim.briefs.first().expect("the LLM was asked");
+        assert_eq!((brief.phase, brief.answer.as_str()), (Phase::Requirements, answer));
+        assert_eq!(brief.design_title, design().title());
+        assert_eq!(brief.missing, probe.missing, "told what the rubric found missing");
+        let f = &sim.rec(Phase::Requirements).followups[0];
+        assert_eq!(f.question, written.unwrap_or_else(|| probe.question.clone()));
+        assert_eq!(f.item.as_deref(), Some(probe.item.as_str()), "about the rubric's item either way");
+    }
+}
+
+#[test]
+fn a_follow_up_written_after_its_phase_ended_is_dropped() {
+    let at = |secs| Clock { secs, wall: wall() };
+    let mut s = session(opts());
+    s.llm_writes_follow_ups();
+    s.handle(Event::Start, at(0.0));
+    s.handle(Event::Line("Group chat.".into()), at(1.0));
+    let fx = s.handle(Event::Line("/next".into()), at(2.0));
+    assert!(fx.iter().any(|e| matches!(e, Effect::WriteFollowUp(_))), "{fx:?}");
+    let time_up = Timer { kind: TimerKind::TimeUp, phase: Phase::Requirements, at: 480.0 };
+    s.handle(Event::Timer(time_up), at(480.0));
+    assert_eq!(s.phase(), Phase::HighLevel, "time ran out while the LLM wrote");
+    let late = Event::FollowUpWritten { phase: Phase::Requirements, question: Some("Too late?".into()) };
+    assert_eq!(s.handle(late, at(490.0)), Vec::new());
+    assert!(s.transcript().phases.iter().all(|p| p.followups.is_empty()));
 }
 
 #[test]
@@ -214,13 +272,8 @@ fn the_curveball_is_the_same_for_the_same_seed_and_its_answer_is_kept_apart() {
     let plan = |seed| Sim::new(Options { seed, ..opts() }).s.transcript().curveball_plan.clone().unwrap();
     assert_eq!(plan(42), plan(42));
     let mut sim = Sim::new(opts());
-    sim.line("/skip");
-    sim.line("/skip");
-    assert_eq!(sim.s.phase(), Phase::DeepDive);
-    sim.line("Offline messages wait in a per-user inbox.");
-    let at = sim.s.transcript().curveball_plan.clone().unwrap().at_secs;
-    sim.advance(at + 0.5);
-    assert!(sim.rec(Phase::DeepDive).curveball.is_some());
+    sim.deep_dive("Offline messages wait in a per-user inbox.");
+    sim.until_the_curveball();
     sim.line("Archive business chats to cold storage.");
     let r = sim.rec(Phase::DeepDive);
     assert_eq!(r.answer, "Offline messages wait in a per-user inbox.");
@@ -230,8 +283,7 @@ fn the_curveball_is_the_same_for_the_same_seed_and_its_answer_is_kept_apart() {
 #[test]
 fn finishing_the_deep_dive_early_still_brings_the_curveball() {
     let mut sim = Sim::new(opts());
-    sim.line("/skip");
-    sim.line("/skip");
+    sim.deep_dive("");
     sim.line("/next");
     assert!(sim.rec(Phase::DeepDive).curveball.is_some());
     assert_eq!(sim.s.phase(), Phase::DeepDive);
@@ -245,7 +297,7 @@ fn quit_then_resume_continues_with_the_time_that_was_left() {
     sim.advance(180.0);
     sim.send(Event::Autosave { draft: "half a sent".into() });
     sim.send(Event::Interrupt);
-    assert_eq!(sim.ended, Some(Outcome::Interrupted));
+    assert_eq!(sim.ended, Some(SessionEnded::Interrupted));
     let t = sim.s.transcript().clone();
     assert_eq!(t.status, Status::Quit);
     assert_eq!(t.current, Some(Phase::HighLevel));
@@ -303,7 +355,7 @@ fn end_of_input_submits_the_phase_and_ends_the_session() {
     let mut sim = Sim::new(opts());
     sim.line("Only requirements today.");
     sim.send(Event::EndOfInput);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     assert_eq!(sim.rec(Phase::Requirements).ended, Some(Ended::Submitted));
     assert_eq!(sim.rec(Phase::TradeOffs).ended, Some(Ended::Skipped));
 }
@@ -340,7 +392,7 @@ fn self_score_mode_advances_on_an_empty_line_without_probes() {
     sim.line("");
     sim.line("");
     assert_eq!(sim.s.phase(), Phase::DeepDive);
-    assert_eq!(sim.probes, 0);
+    assert!(sim.s.transcript().phases.iter().all(|p| p.followups.is_empty()));
 }
 
 #[test]
@@ -359,7 +411,7 @@ fn an_unfinished_line_at_time_up_is_filed_in_its_phase_only() {
     sim.send(Event::Autosave { draft: String::new() });
     sim.line("Phones hold a websocket.");
     sim.advance(45.0 * 60.0);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     assert_eq!(sim.rec(Phase::HighLevel).answer, "Phones hold a websocket.");
     for phase in [Phase::DeepDive, Phase::TradeOffs] {
         assert!(!sim.rec(phase).graded_text().contains("read rece"), "{phase} has the old draft");
@@ -380,6 +432,28 @@ fn a_pasted_line_starting_with_a_slash_is_answer_text() {
 }
 
 #[test]
+fn a_written_answer_is_filed_as_it_stands_and_submitted() {
+    let mut sim = Sim::new(Options { scripted: true, ..opts() });
+    sim.send(Event::Written("/links POST creates a link   \n    /links/{id} GET resolves it".into()));
+    let r = sim.rec(Phase::Requirements);
+    assert_eq!(r.answer, "/links POST creates a link\n    /links/{id} GET resolves it", "text, not commands");
+    assert_eq!(r.ended, Some(Ended::Submitted));
+    assert_eq!(sim.s.phase(), Phase::HighLevel);
+}
+
+#[test]
+fn a_blank_line_in_a_written_answer_does_not_submit_the_phase_in_self_score_mode() {
+    // Regression: the written answer reached the engine line by line, and in self-score mode an
+    // empty line means "next phase", so the rest of the requirements landed in the high-level design.
+    let mut sim = Sim::new(Options { scripted: true, self_score: true, ..opts() });
+    sim.send(Event::Written("Users chat one to one.\n\nGroups of up to 256.".into()));
+    sim.send(Event::Written("Gateways hold websockets.".into()));
+    assert_eq!(sim.rec(Phase::Requirements).answer, "Users chat one to one.\n\nGroups of up to 256.");
+    assert_eq!(sim.rec(Phase::HighLevel).answer, "Gateways hold websockets.");
+    assert_eq!(sim.s.phase(), Phase::DeepDive);
+}
+
+#[test]
 fn the_edit_buffer_ends_with_a_newline() {
     let mut sim = Sim::new(opts());
     sim.line("first line");
@@ -391,9 +465,7 @@ fn the_edit_buffer_ends_with_a_newline() {
 #[test]
 fn the_curveball_answer_and_follow_ups_are_recorded_in_the_order_they_were_said() {
     let mut sim = Sim::new(opts());
-    sim.line("/skip");
-    sim.line("/skip");
-    sim.line("Offline messages wait in a per-user inbox.");
+    sim.deep_dive("Offline messages wait in a per-user inbox.");
     sim.line("/next"); // brings the curveball first
     sim.line("Archive to cold storage after 30 days.");
     sim.line("/next"); // then the follow-up
@@ -413,13 +485,9 @@ fn the_curveball_answer_and_follow_ups_are_recorded_in_the_order_they_were_said(
 #[test]
 fn the_sentence_typed_when_the_curveball_arrived_stays_in_the_deep_dive_answer() {
     let mut sim = Sim::new(opts());
-    sim.line("/skip");
-    sim.line("/skip");
-    sim.line("Offline messages wait in a per-user inbox.");
+    sim.deep_dive("Offline messages wait in a per-user inbox.");
     sim.send(Event::Autosave { draft: "Each device acks its own".into() });
-    let at = sim.s.transcript().curveball_plan.clone().unwrap().at_secs;
-    sim.advance(at + 0.5);
-    assert!(sim.rec(Phase::DeepDive).curveball.is_some());
+    sim.until_the_curveball();
     assert!(sim.notes().iter().any(|n| n.contains("Finish the line you are typing")), "{:?}", sim.notes());
     sim.line("Each device acks its own messages.");
     sim.line("Archive to cold storage after 30 days.");
@@ -442,7 +510,7 @@ fn unused_phase_time_carries_to_later_phases_and_the_interview_length_is_fixed()
     sim.advance(45.0 * 60.0 - 120.0 - 1.0);
     assert_eq!(sim.ended, None, "still in the last phase a second before 45:00");
     sim.advance(1.5);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     let used: f64 = sim.s.transcript().phases.iter().map(|p| p.used_secs).sum();
     assert!((used - 45.0 * 60.0).abs() < 1e-6, "{used}");
 }
@@ -483,13 +551,12 @@ fn with_a_soft_timer_the_whole_interview_clock_is_still_the_hard_limit() {
         .sum();
     assert!((later - 25.0 * 60.0).abs() < 1.0, "{later}");
     sim.advance(25.0 * 60.0 + 1.0);
-    assert_eq!(sim.ended, Some(Outcome::Finished), "ended by the 45-minute clock");
+    assert_eq!(sim.ended, Some(SessionEnded::Finished), "ended by the 45-minute clock");
 }
 
 #[test]
 fn the_clock_starts_when_the_candidate_presses_enter_after_the_opening() {
-    let mut s =
-        Session::new(&design(), opts(), "t".into(), Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap());
+    let mut s = session(opts());
     s.wait_for_enter();
     let mut sim = Sim::from(s);
     assert!(matches!(sim.shown[0], Message::Scenario { .. }));
@@ -502,7 +569,7 @@ fn the_clock_starts_when_the_candidate_presses_enter_after_the_opening() {
     sim.advance(45.0 * 60.0 - 1.0);
     assert_eq!(sim.ended, None);
     sim.advance(1.5);
-    assert_eq!(sim.ended, Some(Outcome::Finished));
+    assert_eq!(sim.ended, Some(SessionEnded::Finished));
     assert!((sim.rec(Phase::Requirements).used_secs - 480.0).abs() < 1e-6);
 }
 

@@ -1122,7 +1122,15 @@ async fn a_dead_llm_interviewer_falls_back_to_the_rubric_probe() {
     let t = home.latest_transcript();
     let q = t["phases"][0]["followups"][0]["question"].as_str().unwrap().to_string();
     let design = mockdesign::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
-    assert!(design.rubric.items.iter().any(|i| i.probe == q), "the rubric's probe was asked: {q}");
+    // The question the session asks without an LLM: an item's probe, after the candidate's own
+    // words when they named it without explaining it.
+    let asked = mockdesign::grade::probe(
+        &design,
+        mockdesign::catalog::Phase::Requirements,
+        "Users chat 1:1 and in groups.",
+    );
+    assert_eq!(Some(q.clone()), asked.map(|p| p.question), "the rubric's question was asked");
+    assert!(design.rubric.items.iter().any(|i| q.ends_with(&i.probe)), "{q}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

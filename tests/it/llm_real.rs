@@ -464,9 +464,14 @@ const FIRST_ANSWER: &str = "Users send chat messages to each other.";
 fn warm_the_follow_up_prompt(port: u16) {
     use mockdesign::catalog::Phase;
     let design = mockdesign::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
-    let missing = mockdesign::grade::missing_items(&design, Phase::Requirements, FIRST_ANSWER);
-    let (system, user) =
-        mockdesign::grade::llm::prompt::follow_up(&design, Phase::Requirements, FIRST_ANSWER, &missing);
+    let probe = mockdesign::grade::probe(&design, Phase::Requirements, FIRST_ANSWER).expect("a gap");
+    let brief = mockdesign::grade::FollowUpBrief::new(
+        &design,
+        Phase::Requirements,
+        FIRST_ANSWER.into(),
+        probe.missing,
+    );
+    let (system, user) = mockdesign::grade::llm::prompt::follow_up(&brief);
     let body = serde_json::json!({
         "model": MODEL, "temperature": 0, "max_tokens": 80,
         "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],

@@ -51,6 +51,22 @@ fn a_scripted_session_from_a_written_answer_is_saved_and_graded() {
 }
 
 #[test]
+fn a_blank_line_in_a_written_answer_stays_in_its_phase_when_self_scoring() {
+    // Regression: `--answers` with `--self-score` fed the file line by line, and an empty line
+    // (Enter: next phase, when self-scoring) moved the rest of the phase into the next one.
+    let home = Home::new();
+    let file = home.write(
+        "answer.md",
+        "## Requirements\nUsers chat one to one.\n\nGroups of up to 256.\n\n## High-level design\nGateways hold websockets.\n",
+    );
+    let out = home.cmd().args(["whatsapp", "--self-score", "--answers"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let t = home.latest_transcript();
+    assert_eq!(phase(&t, "requirements")["answer"], "Users chat one to one.\n\nGroups of up to 256.");
+    assert_eq!(phase(&t, "high-level")["answer"], "Gateways hold websockets.");
+}
+
+#[test]
 fn a_missing_answers_file_is_a_usage_error_and_nothing_is_saved() {
     let home = Home::new();
     let out = home.cmd().args(["whatsapp", "--answers", "nope.md"]).output().unwrap();

@@ -34,7 +34,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::catalog::{Design, Phase};
-use crate::grade::{Answers, Scorecard};
+use crate::grade::{Answers, FollowUpBrief, Scorecard};
 
 pub use parse::VerdictSet;
 pub use settings::{ApiKey, BackendKind, LlmSettings};
@@ -426,32 +426,15 @@ async fn grade_phase(
     }
 }
 
-/// The interviewer's follow-up after `phase`: a question written by the LLM about what the answer
-/// left out, else the rubric's probe for the most important missing item, else `None` (nothing
-/// is missing). Never fails: any LLM problem falls back to the probe.
-pub async fn follow_up_question(
-    settings: &LlmSettings,
-    design: &Design,
-    phase: Phase,
-    answer: &str,
-) -> Option<String> {
-    let missing = crate::grade::missing_items(design, phase, answer);
-    let probe = missing.first().map(|i| i.probe.clone());
-    if missing.is_empty() || answer.trim().is_empty() {
-        return probe;
-    }
+/// The interviewer's follow-up written by the LLM from `brief`: one question about what the
+/// answer left out, or `None` when no usable question came back (the session then asks the
+/// rubric's, [`crate::grade::Probe::question`]).
+pub async fn follow_up_question(settings: &LlmSettings, brief: &FollowUpBrief) -> Option<String> {
     let backend = backend_for(settings);
-    let (system, user) = prompt::follow_up(design, phase, answer, &missing);
-    let Some(request) = backend.text_request(&system, &user) else {
-        return probe;
-    };
-    let Ok(client) = client::Client::new(settings) else {
-        return probe;
-    };
-    match client.call(backend.as_ref(), &request).await {
-        Ok(text) => parse::question(&text).or(probe),
-        Err(_) => probe,
-    }
+    let (system, user) = prompt::follow_up(brief);
+    let request = backend.text_request(&system, &user)?;
+    let client = client::Client::new(settings).ok()?;
+    parse::question(&client.call(backend.as_ref(), &request).await.ok()?)
 }
 
 /// Run every future to completion concurrently on the current task; outputs in input order.
@@ -527,10 +510,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_follow_up_comes_from_the_llm_else_from_the_rubric_probe() {
+    async fn the_follow_up_comes_from_the_llm_else_from_nowhere() {
         let design = Catalog::builtin().find("whatsapp").unwrap().clone();
         let answer = "We store messages in a database.";
-        let probe = crate::grade::missing_items(&design, Phase::HighLevel, answer)[0].probe.clone();
+        let probe = crate::grade::probe(&design, Phase::HighLevel, answer).expect("something is missing");
+        let brief = FollowUpBrief::new(&design, Phase::HighLevel, answer.into(), probe.missing);
 
         let server = MockServer::start().await;
         Mock::given(method("POST"))
@@ -542,7 +526,7 @@ mod tests {
             .mount(&server)
             .await;
         let s = settings("openai", &format!("{}/v1", server.uri()));
-        let q = follow_up_question(&s, &design, Phase::HighLevel, answer).await;
+        let q = follow_up_question(&s, &brief).await;
         assert_eq!(q.as_deref(), Some("How does a message reach a phone that is online right now?"));
         let sent: serde_json::Value = server.received_requests().await.unwrap()[0].body_json().unwrap();
         assert!(sent["messages"][1]["content"].as_str().unwrap().contains(answer));
@@ -550,9 +534,9 @@ mod tests {
         let failing = MockServer::start().await;
         Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&failing).await;
         let s = settings("openai", &format!("{}/v1", failing.uri()));
-        assert_eq!(follow_up_question(&s, &design, Phase::HighLevel, answer).await, Some(probe.clone()));
+        assert_eq!(follow_up_question(&s, &brief).await, None, "the session asks the rubric's instead");
 
         let s = settings("http", &server.uri());
-        assert_eq!(follow_up_question(&s, &design, Phase::HighLevel, answer).await, Some(probe));
+        assert_eq!(follow_up_question(&s, &brief).await, None, "an http grader writes no questions");
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::PhaseJob;
-use crate::catalog::{Design, Item, Phase};
+use crate::grade::{FOLLOW_UP_MISSING, FollowUpBrief};
 
 /// The grading instructions (the system prompt).
 pub const SYSTEM: &str = "\
@@ -129,7 +129,7 @@ fn one_line(text: &str) -> String {
 /// Plain prose with the answer between `"""` lines (any `"""` inside it broken up): small local
 /// models echo tagged marker lines back instead of asking, and a follow-up, unlike a grade, gives
 /// nothing to gain by escaping the fence (the reply is only ever shown as a question).
-pub fn follow_up(design: &Design, phase: Phase, answer: &str, missing: &[&Item]) -> (String, String) {
+pub fn follow_up(brief: &FollowUpBrief) -> (String, String) {
     let system = "You are a staff-level interviewer running a mock system-design interview. After the \
         candidate's answer to a phase, ask ONE short follow-up question (one sentence, ending with a question \
         mark) that probes the most important thing the answer left out. Do not give the answer away. The \
@@ -139,14 +139,14 @@ pub fn follow_up(design: &Design, phase: Phase, answer: &str, missing: &[&Item])
     let _ = writeln!(
         user,
         "We are designing {} ({}). In the {} phase the candidate said:",
-        design.title(),
-        one_line(&design.rubric.summary).trim_end_matches('.'),
-        phase.title().to_lowercase()
+        brief.design_title,
+        one_line(&brief.summary).trim_end_matches('.'),
+        brief.phase.title().to_lowercase()
     );
-    let _ = writeln!(user, "\"\"\"\n{}\n\"\"\"", answer.trim().replace("\"\"\"", "\" \" \""));
+    let _ = writeln!(user, "\"\"\"\n{}\n\"\"\"", brief.answer.trim().replace("\"\"\"", "\" \" \""));
     let _ = writeln!(user, "They did not cover these, most important first:");
-    for item in missing.iter().take(3) {
-        let _ = writeln!(user, "- {}", one_line(&item.text));
+    for item in brief.missing.iter().take(FOLLOW_UP_MISSING) {
+        let _ = writeln!(user, "- {}", one_line(item));
     }
     let _ = write!(user, "\nWrite the one question you would ask them next.");
     (system, user)
@@ -155,6 +155,7 @@ pub fn follow_up(design: &Design, phase: Phase, answer: &str, missing: &[&Item])
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Phase;
 
     fn job(answer: &str) -> PhaseJob {
         PhaseJob {
@@ -184,8 +185,9 @@ mod tests {
     #[test]
     fn the_follow_up_prompt_quotes_the_answer_inside_one_fence() {
         let design = crate::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
-        let missing: Vec<&Item> = design.items(Phase::Requirements).take(4).collect();
-        let (_, user) = follow_up(&design, Phase::Requirements, "a \"\"\" b", &missing);
+        let missing = design.items(Phase::Requirements).take(4).map(|i| i.text.clone()).collect();
+        let brief = FollowUpBrief::new(&design, Phase::Requirements, "a \"\"\" b".into(), missing);
+        let (_, user) = follow_up(&brief);
         assert_eq!(user.matches("\"\"\"").count(), 2, "{user}");
         assert!(user.contains("a \" \" \" b"));
         assert_eq!(user.lines().filter(|l| l.starts_with("- ")).count(), 3);
