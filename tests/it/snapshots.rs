@@ -734,14 +734,9 @@ fn colour_session_prompts_countdown_and_typed_line() {
     .into();
     while let Some(event) = queue.pop_front() {
         for effect in session.handle(event, clock) {
-            match effect {
-                Effect::Show(m) => screen.push_str(&message_text(&m, 100, true)),
-                Effect::RequestProbe { phase, .. } => queue.push_front(Event::Probe {
-                    phase,
-                    item: Some("scale".into()),
-                    question: Some("How many messages a day, and how large is a group?".into()),
-                }),
-                _ => {}
+            // The engine asks the rubric's follow-up itself.
+            if let Effect::Show(m) = effect {
+                screen.push_str(&message_text(&m, 100, true));
             }
         }
     }
