@@ -19,7 +19,7 @@ use include_dir::{Dir, include_dir};
 use thiserror::Error;
 
 pub use answer::{MarkerProblem, ModelAnswer, Passage, sentences, strip_markers};
-pub use model::{Budget, Curveball, Estimate, Fact, Item, Level, Period, Phase, Rubric, Unit};
+pub use model::{Budget, Curveball, Estimate, Fact, Item, Level, Period, Phase, Pitfall, Rubric, Unit};
 pub use prompt::{PhasePrompt, Prompt};
 
 static BUILTIN_RUBRICS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rubrics");

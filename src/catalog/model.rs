@@ -234,6 +234,21 @@ pub struct Item {
     /// `text` and `why` (which count already): for an author who needs precision.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mechanism: Vec<String>,
+    /// Known wrong ways to do it ("order messages by server timestamp"): an answer that commits to
+    /// one, rather than rejecting or questioning it, does not earn the item, and is told why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pitfalls: Vec<Pitfall>,
+}
+
+/// A classic mistake for an item: how an answer says it, and what it breaks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pitfall {
+    /// Phrasings of the mistake, written like concepts (`a + b` parts in one sentence).
+    pub concepts: Vec<String>,
+    /// What goes wrong, as the interviewer would say it: "clocks skew across servers, so a reply
+    /// can be stored before its question".
+    pub breaks: String,
 }
 
 /// What the interviewer answers to a clarifying question.

@@ -308,6 +308,19 @@ pub fn check_rubric(
                 push(p(format!("concept \"{c}\" is listed twice")).warning());
             }
         }
+        for (n, pitfall) in item.pitfalls.iter().enumerate() {
+            if pitfall.concepts.is_empty() {
+                push(p(format!("pitfall {} has no concepts, so it can never be recognised", n + 1)));
+            }
+            if pitfall.breaks.trim().is_empty() {
+                push(p(format!("pitfall {} does not say what it breaks", n + 1)));
+            }
+            for c in &pitfall.concepts {
+                if let Some(problem) = concept_problem(c) {
+                    push(problem.into_problem(file));
+                }
+            }
+        }
     }
 
     let mut seen = HashSet::new();

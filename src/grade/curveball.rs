@@ -57,6 +57,7 @@ fn as_design(design: &Design, cb: &Curveball) -> Design {
         hint: String::new(),
         estimate: None,
         mechanism: Vec::new(),
+        pitfalls: Vec::new(),
     };
     let rubric = Rubric {
         id: design.rubric.id.clone(),

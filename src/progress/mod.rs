@@ -217,6 +217,7 @@ pub(crate) mod fixture {
             hint: String::new(),
             estimate: None,
             mechanism: Vec::new(),
+            pitfalls: Vec::new(),
         };
         Design {
             rubric: Rubric {
