@@ -109,6 +109,8 @@ pub(super) struct CItem {
     /// The item rewards asking (its text starts with "Asks" or "Clarifies"): the candidate's own
     /// questions earn it.
     pub asking: bool,
+    /// Its pitfalls' concepts, by pitfall.
+    pub pitfalls: Vec<Vec<Concept>>,
 }
 
 /// A trigger phrase of the negation lexicon, as stem keys.
@@ -146,6 +148,8 @@ pub struct CompiledRubric {
     /// Multi-word thesaurus variants by their first id: `(the other ids, the group id)`.
     pub(super) phrases: FastMap<u32, Vec<(Vec<u32>, u32)>>,
     pub(super) stop: FastSet<u64>,
+    /// Keys of the words that show a sentence discusses a mistake (`lexicon/critique.txt`).
+    pub(super) critique: FastSet<u64>,
     pub(super) generic: FastSet<u64>,
     /// Negation triggers by the key of their first word, longest first.
     pub(super) triggers: FastMap<u64, Vec<CTrigger>>,
@@ -203,6 +207,7 @@ impl CompiledRubric {
             splits: FastMap::default(),
             phrases: FastMap::default(),
             stop: lex.stop.iter().map(|s| stem_key(s)).collect(),
+            critique: lex.critique.iter().map(|s| stem_key(s)).collect(),
             generic: lex.generic.iter().map(|s| stem_key(s)).collect(),
             triggers: FastMap::default(),
             items: Vec::new(),
@@ -253,9 +258,18 @@ impl CompiledRubric {
         }
         let mut raw_ids: Vec<FastSet<u32>> = Vec::new();
         let mut concepts_of: Vec<Vec<Concept>> = Vec::new();
+        let mut pitfalls_of: Vec<Vec<Vec<Concept>>> = Vec::new();
         for item in &design.rubric.items {
             let mut own = FastSet::default();
             concepts_of.push(item.concepts.iter().filter_map(|t| c.concept(t, &mut own)).collect());
+            // A pitfall's words are not the item's names: saying them explains nothing either way.
+            let mut scratch = FastSet::default();
+            pitfalls_of.push(
+                item.pitfalls
+                    .iter()
+                    .map(|p| p.concepts.iter().filter_map(|t| c.concept(t, &mut scratch)).collect())
+                    .collect(),
+            );
             raw_ids.push(own);
             // Register the description's words first, so the analysis below knows them.
             for text in [item.text.as_str(), item.why.as_str()]
@@ -304,7 +318,8 @@ impl CompiledRubric {
             }
         }
         let limit = (per_item.len() as f64 * SPECIFIC_SHARE).ceil().max(2.0) as usize;
-        for (((concepts, support), item), own) in per_item.into_iter().zip(&design.rubric.items).zip(&raw_ids)
+        for ((((concepts, support), item), own), pitfalls) in
+            per_item.into_iter().zip(&design.rubric.items).zip(&raw_ids).zip(pitfalls_of)
         {
             // The item's own concept words support it too (a second name of the mechanism, said
             // beside the first, is an explanation); the words of the occurrence itself never do.
@@ -315,7 +330,7 @@ impl CompiledRubric {
                 .filter(|&id| id != NONE && c.content_id(id) && support.binary_search(&id).is_err())
                 .collect();
             names.sort_unstable();
-            c.items.push(CItem { concepts, support, names, asking: rewards_asking(item) });
+            c.items.push(CItem { concepts, support, names, asking: rewards_asking(item), pitfalls });
         }
         for (i, item) in c.items.iter().enumerate() {
             for &id in &item.support {

@@ -155,6 +155,32 @@ impl CompiledRubric {
         if described { n } else { 0 }
     }
 
+    /// The first of item `index`'s pitfalls the answer commits to, and where: said as a claim, not
+    /// rejected, and with no critique (`lexicon/critique.txt`) or negation in its sentence or the
+    /// next one of its paragraph ("ordering by timestamp breaks when clocks skew").
+    fn committed_pitfall(&self, a: &Analysis<'_>, index: usize) -> Option<(usize, u32)> {
+        if self.items[index].pitfalls.is_empty() {
+            return None;
+        }
+        let discussed = |unit: u32| {
+            let u = &a.units[unit as usize];
+            a.toks[u.toks.start as usize..u.toks.end as usize]
+                .iter()
+                .any(|t| t.neg != NONE || self.critique.contains(&t.key))
+        };
+        self.pitfall_occurrences(a, index).into_iter().find_map(|(p, o)| {
+            let unit = &a.units[o.unit as usize];
+            let next =
+                a.units.get(o.unit as usize + 1).filter(|n| n.block == unit.block && n.kind == Kind::Text);
+            let chosen = !o.rejected
+                && unit.kind == Kind::Text
+                && !unit.echo
+                && !discussed(o.unit)
+                && next.is_none_or(|_| !discussed(o.unit + 1));
+            chosen.then_some((p, o.unit))
+        })
+    }
+
     fn judge_item(
         &self,
         a: &Analysis<'_>,
@@ -172,6 +198,15 @@ impl CompiledRubric {
             evidence: None,
             comment: None,
         };
+        if let Some((p, unit)) = self.committed_pitfall(a, index) {
+            // The answer chose a known wrong way: whatever else it says, the item is not earned.
+            verdict.comment = Some(format!(
+                "relies on a known mistake: \"{}\" — {}",
+                short(&normalize::evidence(a.unit_text(unit))),
+                item.pitfalls[p].breaks.trim()
+            ));
+            return Judgement { verdict, named_as: None };
+        }
         let judged: Vec<(Strength, &Occurrence)> =
             occs.iter().map(|o| (self.strength(a, index, o, ctx), o)).collect();
         let own_phase = |o: &Occurrence| a.units[o.unit as usize].phase == Some(item.phase);

@@ -16,6 +16,7 @@ pub const THESAURUS: &str = include_str!("../../../lexicon/thesaurus.txt");
 pub const STOPWORDS: &str = include_str!("../../../lexicon/stopwords.txt");
 pub const GENERIC: &str = include_str!("../../../lexicon/generic.txt");
 pub const NEGATION: &str = include_str!("../../../lexicon/negation.txt");
+pub const CRITIQUE: &str = include_str!("../../../lexicon/critique.txt");
 
 /// What a negation-file phrase does (see `lexicon/negation.txt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub struct Lexicon {
     /// names the group.
     pub groups: Vec<Vec<Vec<String>>>,
     pub triggers: Vec<Trigger>,
+    /// Words that show a sentence discusses a mistake rather than choosing it.
+    pub critique: HashSet<String>,
 }
 
 fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -60,7 +63,13 @@ fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// Parse the four lists; an error names the file and line.
-pub fn parse(thesaurus: &str, stop: &str, generic: &str, negation: &str) -> Result<Lexicon, String> {
+pub fn parse(
+    thesaurus: &str,
+    stop: &str,
+    generic: &str,
+    negation: &str,
+    critique: &str,
+) -> Result<Lexicon, String> {
     let words = |text: &str| -> HashSet<String> { content_lines(text).flat_map(|(_, l)| stems(l)).collect() };
     let mut groups = Vec::new();
     for (n, line) in content_lines(thesaurus) {
@@ -110,14 +119,14 @@ pub fn parse(thesaurus: &str, stop: &str, generic: &str, negation: &str) -> Resu
         }
     }
     triggers.extend(pseudo);
-    Ok(Lexicon { stop: words(stop), generic: words(generic), groups, triggers })
+    Ok(Lexicon { stop: words(stop), generic: words(generic), groups, triggers, critique: words(critique) })
 }
 
 /// The built-in lexicon.
 pub fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
     LEX.get_or_init(|| {
-        parse(THESAURUS, STOPWORDS, GENERIC, NEGATION).unwrap_or_else(|e| {
+        parse(THESAURUS, STOPWORDS, GENERIC, NEGATION, CRITIQUE).unwrap_or_else(|e| {
             // The files are compiled in and checked by a test; a broken one is a build defect.
             panic!("built-in lexicon: {e}")
         })
@@ -127,7 +136,7 @@ pub fn lexicon() -> &'static Lexicon {
 /// Problems with the built-in lexicon, one line each (for `mockdesign validate`): a variant in two
 /// groups, a stop word as a whole variant, a generic word as a group's only form.
 pub fn check() -> Vec<String> {
-    let lex = match parse(THESAURUS, STOPWORDS, GENERIC, NEGATION) {
+    let lex = match parse(THESAURUS, STOPWORDS, GENERIC, NEGATION, CRITIQUE) {
         Ok(l) => l,
         Err(e) => return vec![e],
     };
@@ -170,9 +179,9 @@ mod tests {
 
     #[test]
     fn broken_lists_say_where() {
-        let e = parse("lonely\n", "", "", "").unwrap_err();
+        let e = parse("lonely\n", "", "", "", "").unwrap_err();
         assert!(e.contains("thesaurus.txt:1"), "{e}");
-        let e = parse("", "", "", "maybe: perhaps\n").unwrap_err();
+        let e = parse("", "", "", "maybe: perhaps\n", "").unwrap_err();
         assert!(e.contains("negation.txt:1") && e.contains("unknown kind"), "{e}");
     }
 }

@@ -37,6 +37,23 @@ impl CompiledRubric {
     }
 }
 
+impl CompiledRubric {
+    /// Where item `index`'s pitfalls are said, rejected ones included: `(pitfall, occurrence)`.
+    pub(super) fn pitfall_occurrences(&self, a: &Analysis<'_>, index: usize) -> Vec<(usize, Occurrence)> {
+        let mut out = Vec::new();
+        let Some(item) = self.items.get(index) else { return out };
+        for (p, concepts) in item.pitfalls.iter().enumerate() {
+            let mut found = Vec::new();
+            for concept in concepts {
+                concept_occurrences(a, concept, &mut found);
+            }
+            out.extend(found.into_iter().map(|o| (p, o)));
+        }
+        out.sort_by_key(|(_, o)| o.unit);
+        out
+    }
+}
+
 /// A phrase's matches: `(unit, start, end)` token ranges, with whether each is rejected.
 fn phrase_hits(a: &Analysis<'_>, phrase: &Phrase, out: &mut Vec<(u32, u32, u32, bool)>) {
     let starts = a.positions(phrase.words[0]).iter().chain(a.positions(phrase.joined[0]));

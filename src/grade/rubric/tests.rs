@@ -521,3 +521,52 @@ fn evidence_belongs_to_its_item() {
     assert!(!evidence_is_about(&d, push, "we shard the inbox table by user id"));
     assert!(!evidence_is_about(&d, push, "we will not use WebSockets"));
 }
+
+/// A chat-ordering item whose classic mistake is ordering by timestamp.
+fn ordering() -> Design {
+    let mut it = item(
+        "ordering",
+        "deep-dive",
+        3,
+        "core",
+        "Orders each chat with a sequence number from a per-chat counter on the server, so every member sees the same order.",
+        &["sequence number", "per chat counter"],
+    );
+    it.push_str(
+        "[[items.pitfalls]]\nconcepts = [\"order + by timestamp\", \"sort + timestamp\"]\n\
+         breaks = \"Clocks differ between machines, so a reply can sort above its question.\"\n",
+    );
+    design(&[it])
+}
+
+#[test]
+fn an_answer_that_commits_to_a_pitfall_does_not_earn_the_item_and_is_told_why() {
+    let d = ordering();
+    let v = judge(&d, "We order messages by timestamp from the server that receives them.");
+    assert!(v.credit < 1e-9 && !v.covered, "{v:?}");
+    let note = v.comment.as_deref().unwrap_or_default();
+    assert!(note.contains("relies on a known mistake") && note.contains("reply can sort above"), "{note}");
+    // Explaining the right mechanism elsewhere does not undo choosing the wrong one.
+    let v = judge(
+        &d,
+        "A per-chat counter hands out sequence numbers so members agree. \
+         The client sorts by timestamp when it renders.",
+    );
+    assert!(v.credit < 1e-9, "{v:?}");
+}
+
+#[test]
+fn a_pitfall_rejected_criticised_or_asked_about_is_not_held_against_the_answer() {
+    let d = ordering();
+    let right =
+        "A per-chat counter on the server hands out sequence numbers, so every member sees the same order.";
+    for text in [
+        "We don't order by timestamp.",
+        "Ordering by timestamp breaks when clocks skew.",
+        "Many systems simply sort by timestamp. That fails as soon as two servers drift apart.",
+        "Should we order by timestamp?",
+    ] {
+        let v = judge(&d, &format!("{text} {right}"));
+        assert!(v.covered, "{text}: {v:?}");
+    }
+}
