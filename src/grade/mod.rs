@@ -46,13 +46,9 @@ pub const FOLLOW_UP_MISSING: usize = 3;
 pub fn probe(design: &Design, phase: Phase, text: &str) -> Option<Probe> {
     let gaps = rubric::gaps(design, phase, text);
     let first = gaps.first()?;
-    let question = match &first.named_as {
-        Some(words) => format!("You mentioned {words} — what exactly does it do here? {}", first.item.probe),
-        None => first.item.probe.clone(),
-    };
     Some(Probe {
         item: first.item.id.clone(),
-        question,
+        question: first.question(),
         missing: gaps.iter().take(FOLLOW_UP_MISSING).map(|g| g.item.text.clone()).collect(),
     })
 }

@@ -67,6 +67,8 @@ enum Strength {
 pub(super) struct Judgement {
     pub verdict: ItemVerdict,
     pub named_as: Option<String>,
+    /// The answer's words for a pitfall it committed to.
+    pub pitfall_as: Option<String>,
 }
 
 impl CompiledRubric {
@@ -158,7 +160,7 @@ impl CompiledRubric {
     /// The first of item `index`'s pitfalls the answer commits to, and where: said as a claim, not
     /// rejected, and with no critique (`lexicon/critique.txt`) or negation in its sentence or the
     /// next one of its paragraph ("ordering by timestamp breaks when clocks skew").
-    fn committed_pitfall(&self, a: &Analysis<'_>, index: usize) -> Option<(usize, u32)> {
+    fn committed_pitfall(&self, a: &Analysis<'_>, index: usize) -> Option<(usize, Occurrence)> {
         if self.items[index].pitfalls.is_empty() {
             return None;
         }
@@ -177,7 +179,7 @@ impl CompiledRubric {
                 && !unit.echo
                 && !discussed(o.unit)
                 && next.is_none_or(|_| !discussed(o.unit + 1));
-            chosen.then_some((p, o.unit))
+            chosen.then_some((p, o))
         })
     }
 
@@ -198,14 +200,14 @@ impl CompiledRubric {
             evidence: None,
             comment: None,
         };
-        if let Some((p, unit)) = self.committed_pitfall(a, index) {
+        if let Some((p, o)) = self.committed_pitfall(a, index) {
             // The answer chose a known wrong way: whatever else it says, the item is not earned.
             verdict.comment = Some(format!(
                 "relies on a known mistake: \"{}\" — {}",
-                short(&normalize::evidence(a.unit_text(unit))),
+                short(&normalize::evidence(a.unit_text(o.unit))),
                 item.pitfalls[p].breaks.trim()
             ));
-            return Judgement { verdict, named_as: None };
+            return Judgement { verdict, named_as: None, pitfall_as: Some(spoken(a, &o)) };
         }
         let judged: Vec<(Strength, &Occurrence)> =
             occs.iter().map(|o| (self.strength(a, index, o, ctx), o)).collect();
@@ -217,7 +219,7 @@ impl CompiledRubric {
             if verdict.credit == 0.0 {
                 comment_unusable(&mut verdict, &judged, a);
             }
-            return Judgement { verdict, named_as: None };
+            return Judgement { verdict, named_as: None, pitfall_as: None };
         }
         let best = judged.iter().max_by(|(sa, oa), (sb, ob)| {
             sa.cmp(sb).then(own_phase(oa).cmp(&own_phase(ob))).then(ob.unit.cmp(&oa.unit))
@@ -232,7 +234,7 @@ impl CompiledRubric {
                 verdict.covered = true;
                 verdict.credit = 1.0;
                 verdict.evidence = Some(normalize::evidence(a.unit_text(u)));
-                return Judgement { verdict, named_as };
+                return Judgement { verdict, named_as, pitfall_as: None };
             }
         }
         match best {
@@ -251,8 +253,18 @@ impl CompiledRubric {
             }
             _ => comment_unusable(&mut verdict, &judged, a),
         }
-        Judgement { verdict, named_as }
+        Judgement { verdict, named_as, pitfall_as: None }
     }
+}
+
+/// The answer's words of an occurrence, first part to last ("order messages by timestamp").
+fn spoken(a: &Analysis<'_>, o: &Occurrence) -> String {
+    let start = o.toks.iter().map(|t| t.0).min().unwrap_or(0);
+    let end = o.toks.iter().map(|t| t.1).max().unwrap_or(start + 1);
+    if end - start > 8 {
+        return named_words(a, o);
+    }
+    normalize::evidence(&a.text[a.toks[start as usize].start as usize..a.toks[end as usize - 1].end as usize])
 }
 
 /// The answer's words of an occurrence (its first part).

@@ -62,17 +62,34 @@ pub fn compiled(design: &Design) -> Arc<CompiledRubric> {
     c
 }
 
-/// An item still to ask about in a phase: missing, or named without being explained.
+/// An item still to ask about in a phase: missing, named without being explained, or done a
+/// known wrong way.
 #[derive(Debug, Clone)]
 pub struct Gap<'d> {
     pub item: &'d Item,
     /// The candidate's words for it, when it was named but not explained.
     pub named_as: Option<String>,
+    /// The candidate's words for the pitfall it committed to.
+    pub pitfall_as: Option<String>,
+}
+
+impl Gap<'_> {
+    /// The interviewer's question about it: the item's probe, led by the candidate's own words
+    /// when there are some ("You said \"order by timestamp\" — …", "You mentioned a session
+    /// registry — what exactly does that do here? …").
+    pub fn question(&self) -> String {
+        let probe = &self.item.probe;
+        match (&self.pitfall_as, &self.named_as) {
+            (Some(words), _) => format!("You said \"{words}\" — {probe}"),
+            (None, Some(words)) => format!("You mentioned {words} — what exactly does that do here? {probe}"),
+            (None, None) => probe.clone(),
+        }
+    }
 }
 
 /// Items of `phase` that `text` does not earn in full, in the order an interviewer asks about
-/// them: named-but-not-explained first (heaviest first), then missing ones by weight, core before
-/// senior before staff, then rubric order.
+/// them: a committed pitfall first, then named-but-not-explained (heaviest first), then missing
+/// ones by weight, core before senior before staff, then rubric order.
 pub fn gaps<'d>(design: &'d Design, phase: Phase, text: &str) -> Vec<Gap<'d>> {
     let compiled = compiled(design);
     let analysis = compiled.analyse(text, &[]);
@@ -85,11 +102,14 @@ pub fn gaps<'d>(design: &'d Design, phase: Phase, text: &str) -> Vec<Gap<'d>> {
         .filter(|(_, j)| j.verdict.credit < 1.0)
         .map(|(&k, j)| {
             let named = j.verdict.named;
-            (k, Gap { item: &design.rubric.items[k], named_as: j.named_as }, named)
+            (k, Gap { item: &design.rubric.items[k], named_as: j.named_as, pitfall_as: j.pitfall_as }, named)
         })
         .collect();
     out.sort_by(|(ka, a, na), (kb, b, nb)| {
-        nb.cmp(na)
+        b.pitfall_as
+            .is_some()
+            .cmp(&a.pitfall_as.is_some())
+            .then(nb.cmp(na))
             .then(b.item.weight.cmp(&a.item.weight))
             .then(a.item.level.cmp(&b.item.level))
             .then(ka.cmp(kb))
@@ -100,17 +120,6 @@ pub fn gaps<'d>(design: &'d Design, phase: Phase, text: &str) -> Vec<Gap<'d>> {
 /// Items of `phase` that `text` does not cover yet, in the order of [`gaps`].
 pub fn missing<'d>(design: &'d Design, phase: Phase, text: &str) -> Vec<&'d Item> {
     gaps(design, phase, text).into_iter().map(|g| g.item).collect()
-}
-
-/// The interviewer's follow-up for `phase`: `(item id, question)`. A named-but-unexplained item
-/// is asked about in the candidate's own words first ("You mentioned a session registry — …").
-pub fn follow_up(design: &Design, phase: Phase, text: &str) -> Option<(String, String)> {
-    let gap = gaps(design, phase, text).into_iter().next()?;
-    let question = match &gap.named_as {
-        Some(words) => format!("You mentioned {words} — what exactly does it do here? {}", gap.item.probe),
-        None => gap.item.probe.clone(),
-    };
-    Some((gap.item.id.clone(), question))
 }
 
 /// Whether `quote` is about `item`: it holds one of the item's concepts (not rejected), or at least

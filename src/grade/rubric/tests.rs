@@ -504,9 +504,12 @@ fn the_interviewer_asks_about_named_items_first_in_the_candidates_words() {
     let text = "We add idempotency keys. Writes go through Kafka so a slow consumer never blocks the sender.";
     let ids: Vec<&str> = missing(&d, Phase::DeepDive, text).iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["dedupe", "shard"], "named first, then missing by weight");
-    let (id, q) = follow_up(&d, Phase::DeepDive, text).unwrap();
-    assert_eq!(id, "dedupe");
-    assert!(q.starts_with("You mentioned idempotency keys — "), "{q}");
+    let probe = crate::grade::probe(&d, Phase::DeepDive, text).unwrap();
+    assert_eq!(probe.item, "dedupe");
+    assert!(
+        probe.question.starts_with("You mentioned idempotency keys — what exactly does that do"),
+        "{probe:?}"
+    );
 }
 
 #[test]
@@ -546,6 +549,12 @@ fn an_answer_that_commits_to_a_pitfall_does_not_earn_the_item_and_is_told_why() 
     assert!(v.credit < 1e-9 && !v.covered, "{v:?}");
     let note = v.comment.as_deref().unwrap_or_default();
     assert!(note.contains("relies on a known mistake") && note.contains("reply can sort above"), "{note}");
+    // The interviewer goes after the wrong choice first, in the candidate's words.
+    let probe = crate::grade::probe(&d, Phase::DeepDive, "We order messages by timestamp.").unwrap();
+    assert!(
+        probe.question.starts_with("You said \"order messages by timestamp\" — What about ordering?"),
+        "{probe:?}"
+    );
     // Explaining the right mechanism elsewhere does not undo choosing the wrong one.
     let v = judge(
         &d,
