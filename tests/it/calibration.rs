@@ -197,6 +197,31 @@ pub fn wrong_headings(md: &str) -> String {
     out
 }
 
+/// `md` with one sentence per pitfall of the rubric appended, each committing to it: "We <its
+/// first phrasing>."
+fn with_pitfalls(design: &Design, md: &str) -> String {
+    let mut out = format!("{md}\n\n");
+    for item in &design.rubric.items {
+        for p in &item.pitfalls {
+            let _ = writeln!(out, "We {}.", say(&p.concepts[0]));
+        }
+    }
+    out
+}
+
+/// Items of `design` with pitfalls that `md` still earns something for.
+fn pitfalls_missed(design: &Design, md: &str) -> Vec<String> {
+    let card = grade(design, md);
+    let with: Vec<&str> =
+        design.rubric.items.iter().filter(|i| !i.pitfalls.is_empty()).map(|i| i.id.as_str()).collect();
+    card.phases
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter(|v| with.contains(&v.id.as_str()) && v.credit > 0.0)
+        .map(|v| v.id.clone())
+        .collect()
+}
+
 struct Row {
     id: &'static str,
     figures: Vec<(&'static str, f64)>,
@@ -235,6 +260,7 @@ fn measure(id: &'static str) -> Row {
         worst_case =
             worst_case.max((s(&md.to_uppercase()) - base).abs()).max((s(&md.to_lowercase()) - base).abs());
     }
+    figures.push(("pitfalls", s(&with_pitfalls(&d, &strong))));
     figures.push(("|headless|", worst_headless));
     figures.push(("|wrong-h|", worst_wrong));
     figures.push(("|case|", worst_case));
@@ -284,6 +310,9 @@ fn calibration_holds_for_every_core_design() {
         check(f("template") <= 28.5, format!("template {}", f("template")));
         check(f("shotgun") <= 5.0, format!("shotgun estimates {}", f("shotgun")));
         check(f("x1000") <= 4.0, format!("estimates at 1000x {}", f("x1000")));
+        // Every pitfall said as the plan costs its item, however strong the rest.
+        let missed = pitfalls_missed(&design(r.id), &with_pitfalls(&design(r.id), &read(r.id, "strong")));
+        check(missed.is_empty(), format!("pitfalls committed but still credited: {missed:?}"));
         check(f("|headless|") <= 8.0, format!("headless moves {}", f("|headless|")));
         check(f("|wrong-h|") <= 8.0, format!("wrong headings move {}", f("|wrong-h|")));
         check(f("|case|") <= 3.0, format!("case moves {}", f("|case|")));

@@ -164,11 +164,14 @@ impl CompiledRubric {
         if self.items[index].pitfalls.is_empty() {
             return None;
         }
-        let discussed = |unit: u32| {
+        // The pitfall's own words ("charge twice") are not a critique of it.
+        let discussed = |unit: u32, own: &[(u32, u32)]| {
             let u = &a.units[unit as usize];
-            a.toks[u.toks.start as usize..u.toks.end as usize]
-                .iter()
-                .any(|t| t.neg != NONE || self.critique.contains(&t.key))
+            (u.toks.start..u.toks.end).any(|k| {
+                let t = &a.toks[k as usize];
+                !own.iter().any(|&(s, e)| (s..e).contains(&k))
+                    && (t.neg != NONE || self.critique.contains(&t.key))
+            })
         };
         self.pitfall_occurrences(a, index).into_iter().find_map(|(p, o)| {
             let unit = &a.units[o.unit as usize];
@@ -177,8 +180,8 @@ impl CompiledRubric {
             let chosen = !o.rejected
                 && unit.kind == Kind::Text
                 && !unit.echo
-                && !discussed(o.unit)
-                && next.is_none_or(|_| !discussed(o.unit + 1));
+                && !discussed(o.unit, &o.toks)
+                && next.is_none_or(|_| !discussed(o.unit + 1, &[]));
             chosen.then_some((p, o))
         })
     }

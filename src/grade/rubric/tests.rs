@@ -537,7 +537,8 @@ fn ordering() -> Design {
     );
     it.push_str(
         "[[items.pitfalls]]\nconcepts = [\"order + by timestamp\", \"sort + timestamp\"]\n\
-         breaks = \"Clocks differ between machines, so a reply can sort above its question.\"\n",
+         breaks = \"Clocks differ between machines, so a reply can sort above its question.\"\n\
+         [[items.pitfalls]]\nconcepts = [\"stored twice\"]\nbreaks = \"A resend shows as a second copy.\"\n",
     );
     design(&[it])
 }
@@ -549,6 +550,9 @@ fn an_answer_that_commits_to_a_pitfall_does_not_earn_the_item_and_is_told_why() 
     assert!(v.credit < 1e-9 && !v.covered, "{v:?}");
     let note = v.comment.as_deref().unwrap_or_default();
     assert!(note.contains("relies on a known mistake") && note.contains("reply can sort above"), "{note}");
+    // A pitfall's own words ("twice") are not a critique of it.
+    let v = judge(&d, "A resent message is simply stored twice and shown in arrival order.");
+    assert!(v.comment.as_deref().is_some_and(|c| c.contains("second copy")), "{v:?}");
     // The interviewer goes after the wrong choice first, in the candidate's words.
     let probe = crate::grade::probe(&d, Phase::DeepDive, "We order messages by timestamp.").unwrap();
     assert!(
