@@ -7,7 +7,7 @@
 //! Markers linking passages to rubric items are never shown.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 
@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, name: &str, phase: Option<Phase>, yes: bool) -> Result<Exi
     }
     let opts = ctx.output.render_opts();
     let text = render::to_terminal(&md, opts.width, opts.color);
-    page(&text)?;
+    crate::terminal::pager::page(&text, &ctx.output)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -93,36 +93,4 @@ fn confirm(id: &str) -> Result<bool> {
     std::io::stdin().lock().read_line(&mut line)?;
     let answer = line.trim().to_ascii_lowercase();
     Ok(answer == "y" || answer == "yes")
-}
-
-/// Show `text` through the user's pager (`$PAGER`, else `less -R`). When no pager can be started
-/// the text is printed directly; quitting the pager early is not an error.
-fn page(text: &str) -> Result<()> {
-    let pager = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty());
-    let command = pager.unwrap_or_else(|| "less -R".to_string());
-    let mut parts = command.split_whitespace();
-    let Some(program) = parts.next() else { return super::print(text) };
-    let child = Command::new(program).args(parts).stdin(Stdio::piped()).spawn();
-    let Ok(mut child) = child else {
-        return super::print(text);
-    };
-    let _interrupts = interrupts_to_the_pager();
-    if let Some(mut stdin) = child.stdin.take() {
-        // The user may quit before reading everything: a closed pipe is fine.
-        let _ = stdin.write_all(text.as_bytes());
-    }
-    child.wait()?;
-    Ok(())
-}
-
-/// While the pager runs, Ctrl-C is the pager's (less uses it to stop a search): this process
-/// catches it and keeps waiting, instead of dying and leaving the pager on the terminal beside
-/// the shell. Hold the returned value until the pager exits.
-fn interrupts_to_the_pager() -> Option<(tokio::runtime::Runtime, tokio::signal::unix::Signal)> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
-    let signal = {
-        let _context = runtime.enter();
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok()?
-    };
-    Some((runtime, signal))
 }

@@ -23,6 +23,7 @@ pub fn page(text: &str, out: &Output) -> std::io::Result<()> {
     let Ok(mut child) = child else {
         return print(text);
     };
+    let _interrupts = interrupts_to_the_pager();
     if let Some(mut stdin) = child.stdin.take() {
         // The reader quitting early (`q` in less) is not an error.
         let _ = stdin.write_all(text.as_bytes());
@@ -31,6 +32,18 @@ pub fn page(text: &str, out: &Output) -> std::io::Result<()> {
         Ok(status) if status.success() => Ok(()),
         _ => print(text),
     }
+}
+
+/// While the pager runs, Ctrl-C is the pager's (less uses it to stop a search): this process
+/// catches it and keeps waiting, instead of dying and leaving the pager on the terminal beside
+/// the shell. Hold the returned value until the pager exits.
+fn interrupts_to_the_pager() -> Option<(tokio::runtime::Runtime, tokio::signal::unix::Signal)> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+    let signal = {
+        let _context = runtime.enter();
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok()?
+    };
+    Some((runtime, signal))
 }
 
 fn print(text: &str) -> std::io::Result<()> {
