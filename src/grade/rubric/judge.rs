@@ -158,9 +158,16 @@ impl CompiledRubric {
     }
 
     /// The first of item `index`'s pitfalls the answer commits to, and where: said as a claim, not
-    /// rejected, and with no critique (`lexicon/critique.txt`) or negation in its sentence or the
-    /// next one of its paragraph ("ordering by timestamp breaks when clocks skew").
-    fn committed_pitfall(&self, a: &Analysis<'_>, index: usize) -> Option<(usize, Occurrence)> {
+    /// rejected, with no critique (`lexicon/critique.txt`) or negation in its sentence or the next
+    /// one of its paragraph ("ordering by timestamp breaks when clocks skew"), and not beside the
+    /// item's own concept ("offset paging repeats posts, so we use a cursor": the mistake named to
+    /// choose the right way).
+    fn committed_pitfall(
+        &self,
+        a: &Analysis<'_>,
+        index: usize,
+        occs: &[Occurrence],
+    ) -> Option<(usize, Occurrence)> {
         if self.items[index].pitfalls.is_empty() {
             return None;
         }
@@ -177,7 +184,9 @@ impl CompiledRubric {
             let unit = &a.units[o.unit as usize];
             let next =
                 a.units.get(o.unit as usize + 1).filter(|n| n.block == unit.block && n.kind == Kind::Text);
+            let answered = occs.iter().any(|c| c.unit == o.unit && !c.rejected);
             let chosen = !o.rejected
+                && !answered
                 && unit.kind == Kind::Text
                 && !unit.echo
                 && !discussed(o.unit, &o.toks)
@@ -203,7 +212,7 @@ impl CompiledRubric {
             evidence: None,
             comment: None,
         };
-        if let Some((p, o)) = self.committed_pitfall(a, index) {
+        if let Some((p, o)) = self.committed_pitfall(a, index, occs) {
             // The answer chose a known wrong way: whatever else it says, the item is not earned.
             verdict.comment = Some(format!(
                 "relies on a known mistake: \"{}\" — {}",

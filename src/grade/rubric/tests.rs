@@ -578,6 +578,8 @@ fn a_pitfall_rejected_criticised_or_asked_about_is_not_held_against_the_answer()
         "Ordering by timestamp breaks when clocks skew.",
         "Many systems simply sort by timestamp. That fails as soon as two servers drift apart.",
         "Should we order by timestamp?",
+        "Sorting by timestamp puts replies above questions, so we use sequence numbers.",
+        "If two servers disagree, ordering by timestamp could put a reply first.",
     ] {
         let v = judge(&d, &format!("{text} {right}"));
         assert!(v.covered, "{text}: {v:?}");
