@@ -203,7 +203,7 @@ fn with_pitfalls(design: &Design, md: &str) -> String {
     let mut out = format!("{md}\n\n");
     for item in &design.rubric.items {
         for p in &item.pitfalls {
-            let _ = writeln!(out, "We {}.", say(&p.concepts[0]));
+            let _ = writeln!(out, "We {}.\n", say(&p.concepts[0]));
         }
     }
     out

@@ -263,11 +263,10 @@ impl CompiledRubric {
             let mut own = FastSet::default();
             concepts_of.push(item.concepts.iter().filter_map(|t| c.concept(t, &mut own)).collect());
             // A pitfall's words are not the item's names: saying them explains nothing either way.
-            let mut scratch = FastSet::default();
             pitfalls_of.push(
                 item.pitfalls
                     .iter()
-                    .map(|p| p.concepts.iter().filter_map(|t| c.concept(t, &mut scratch)).collect())
+                    .map(|p| p.concepts.iter().filter_map(|t| c.pitfall(t)).collect())
                     .collect(),
             );
             raw_ids.push(own);
@@ -411,18 +410,30 @@ impl CompiledRubric {
     }
 
     fn concept(&mut self, text: &str, own: &mut FastSet<u32>) -> Option<Concept> {
-        let parts: Vec<Phrase> = text.split('+').filter_map(|p| self.phrase(p, own)).collect();
+        let parts: Vec<Phrase> = text.split('+').filter_map(|p| self.phrase(p, own, true)).collect();
+        (!parts.is_empty()).then_some(Concept { parts })
+    }
+
+    /// A pitfall's phrasing: matched like a concept, but it teaches the vocabulary no compounds
+    /// (`messagetext`) or word cuts, so listing a mistake never changes how anything else is read.
+    fn pitfall(&mut self, text: &str) -> Option<Concept> {
+        let mut scratch = FastSet::default();
+        let parts: Vec<Phrase> =
+            text.split('+').filter_map(|p| self.phrase(p, &mut scratch, false)).collect();
         (!parts.is_empty()).then_some(Concept { parts })
     }
 
     /// A phrase; every id it is made of (its words and what they collapse to) goes to `own`.
-    fn phrase(&mut self, text: &str, own: &mut FastSet<u32>) -> Option<Phrase> {
+    /// `compounds`: also register its words' cuts and adjacent words joined (`web socket` ↔
+    /// `websocket`).
+    fn phrase(&mut self, text: &str, own: &mut FastSet<u32>, compounds: bool) -> Option<Phrase> {
         let mut raws = Vec::new();
         for_each_word(text, |w| raws.push(text[w.range].to_lowercase()));
         if raws.is_empty() {
             return None;
         }
-        let ids: Vec<u32> = raws.iter().map(|r| self.raw_word(r)).collect();
+        let ids: Vec<u32> =
+            raws.iter().map(|r| if compounds { self.raw_word(r) } else { self.word(&stem(r)) }).collect();
         own.extend(ids.iter().copied());
         // Collapse thesaurus phrases to their group id, longest first, so a concept written
         // "connected at the same time" is the group every variant spells.
@@ -446,7 +457,7 @@ impl CompiledRubric {
         let kept: Vec<Option<String>> = kept_raws.iter().map(|r| r.map(str::to_string)).collect();
         let joined: Vec<u32> = (0..words.len())
             .map(|i| match (&kept[i], kept.get(i + 1)) {
-                (Some(a), Some(Some(b))) => self.raw_word(&format!("{a}{b}")),
+                (Some(a), Some(Some(b))) if compounds => self.raw_word(&format!("{a}{b}")),
                 _ => NONE,
             })
             .collect();

@@ -184,7 +184,9 @@ impl CompiledRubric {
             let unit = &a.units[o.unit as usize];
             let next =
                 a.units.get(o.unit as usize + 1).filter(|n| n.block == unit.block && n.kind == Kind::Text);
-            let answered = occs.iter().any(|c| c.unit == o.unit && !c.rejected);
+            let overlaps =
+                |c: &Occurrence| c.toks.iter().any(|&(s, e)| o.toks.iter().any(|&(ps, pe)| s < pe && ps < e));
+            let answered = occs.iter().any(|c| c.unit == o.unit && !c.rejected && !overlaps(c));
             let chosen = !o.rejected
                 && !answered
                 && unit.kind == Kind::Text
