@@ -103,8 +103,8 @@ impl CompiledRubric {
             Kind::Heading => return Strength::Rejected,
             _ if unit.echo => return Strength::Echo,
             Kind::Question if self.items[index].asking => return Strength::Explained,
-            Kind::Question => return Strength::Asked,
-            Kind::Text => {}
+            Kind::Question if !answered_by_next(a, o.unit) => return Strength::Asked,
+            Kind::Question | Kind::Text => {}
         }
         if self.support(a, index, o.unit, ctx) >= SUPPORT_MIN { Strength::Explained } else { Strength::Named }
     }
@@ -269,6 +269,19 @@ impl CompiledRubric {
         }
         Judgement { verdict, named_as, pitfall_as: None }
     }
+}
+
+/// Whether the question `unit` is answered by the candidate's next sentence in its paragraph, a
+/// plain claim with no negation ("Do we sell rooms or room types? I'll assume room types."): asked
+/// and decided, the question's words are part of the claim.
+fn answered_by_next(a: &Analysis<'_>, unit: u32) -> bool {
+    let (q, next) = (&a.units[unit as usize], a.units.get(unit as usize + 1));
+    next.is_some_and(|n| {
+        n.block == q.block
+            && n.kind == Kind::Text
+            && !n.echo
+            && a.toks[n.toks.start as usize..n.toks.end as usize].iter().all(|t| t.neg == NONE)
+    })
 }
 
 /// The answer's words of an occurrence, first part to last ("order messages by timestamp").

@@ -585,3 +585,22 @@ fn a_pitfall_rejected_criticised_or_asked_about_is_not_held_against_the_answer()
         assert!(v.covered, "{text}: {v:?}");
     }
 }
+
+#[test]
+fn a_question_answered_by_the_next_sentence_is_a_decision() {
+    let d = push();
+    // Asked and decided: the question's words are part of the claim.
+    let v = judge(
+        &d,
+        "Do phones keep a WebSocket open to the gateway? I'll assume yes, so the server pushes each message.",
+    );
+    assert!(v.covered, "{v:?}");
+    // Asked alone, or asked and declined, decides nothing.
+    for text in [
+        "Do phones keep a WebSocket open to the gateway?",
+        "Do phones keep a WebSocket open? We won't do that.",
+    ] {
+        let v = judge(&d, text);
+        assert!(v.credit < 1e-9, "{text}: {v:?}");
+    }
+}
