@@ -14,7 +14,8 @@
 //! - **In other words.** A sentence that describes an item densely in its own terms explains it
 //!   without naming it, and lifts a bare naming elsewhere to full credit: at least
 //!   [`PARAPHRASE_MIN`] distinct support words, and more the longer the sentence (chance matches
-//!   grow with its length, so `n² ≥ PARAPHRASE_SPREAD × content words`).
+//!   grow with its length, so `n² ≥ PARAPHRASE_SPREAD × content words`), and one sentence stands
+//!   in for at most [`PARAPHRASE_PER_SENTENCE`] items.
 //! - **Anywhere.** An item is judged on the whole answer; among equal occurrences the one under
 //!   its own phase's heading is quoted.
 //! - **Estimates** need a figure with a compatible unit within the reference range near a claim
@@ -31,7 +32,7 @@ use crate::grade::estimate::{self, Figure, Kind as FigureKind};
 use crate::text as normalize;
 
 use super::analyse::{Analysis, Kind};
-use super::compile::{CompiledRubric, NONE};
+use super::compile::{CompiledRubric, FastMap, NONE};
 use super::matching::Occurrence;
 
 /// The share of an item's weight earned when its concept is named but not explained.
@@ -47,6 +48,10 @@ pub const PARAPHRASE_MIN: usize = 3;
 /// share would refuse the long sentences plain explanations are made of (4 words in 30), while
 /// a fixed count would accept any long sentence; the square root sits between the two.
 pub const PARAPHRASE_SPREAD: f64 = 0.5;
+/// How many items one sentence may explain without naming them. A sentence of the field's common
+/// words ("reads scale out through replicas and we shard by a high-cardinality key") lands on many
+/// items at once; a real explanation in plain words is about one or two.
+pub const PARAPHRASE_PER_SENTENCE: usize = 2;
 /// The share earned by an in-range estimate given as a bare number, without its unit.
 pub const UNITLESS_CREDIT: f64 = 0.5;
 
@@ -520,7 +525,8 @@ impl Context {
 
     /// For each of `items`, the unit that describes it best in its own terms, if one does: at
     /// least [`PARAPHRASE_MIN`] distinct support words, more in a longer unit (see
-    /// [`PARAPHRASE_SPREAD`]), so a long sentence that collects a few by chance does not.
+    /// [`PARAPHRASE_SPREAD`]), so a long sentence that collects a few by chance does not; and no
+    /// unit for more than [`PARAPHRASE_PER_SENTENCE`] items, the densest matches first.
     fn paraphrases(&self, c: &CompiledRubric, a: &Analysis<'_>, items: &[usize]) -> Vec<Option<u32>> {
         let mut wanted = vec![u32::MAX; c.items.len()];
         for (slot, &i) in items.iter().enumerate() {
@@ -528,6 +534,7 @@ impl Context {
         }
         let mut best: Vec<Option<(usize, u32)>> = vec![None; items.len()];
         let mut seen: Vec<(u32, u32)> = Vec::new();
+        let mut found: Vec<(usize, usize, u32)> = Vec::new();
         for (u, unit) in a.units.iter().enumerate() {
             if unit.kind != Kind::Text || unit.echo {
                 continue;
@@ -549,10 +556,21 @@ impl Context {
                 let n = group.len();
                 if n >= PARAPHRASE_MIN && (n * n) as f64 >= PARAPHRASE_SPREAD * content {
                     let slot = wanted[group[0].0 as usize] as usize;
-                    if best[slot].is_none_or(|(bn, _)| n > bn) {
-                        best[slot] = Some((n, u as u32));
-                    }
+                    found.push((n, slot, u as u32));
                 }
+            }
+        }
+        // Densest first; a sentence stands in for at most PARAPHRASE_PER_SENTENCE items.
+        found.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        let mut load: FastMap<u32, usize> = FastMap::default();
+        for (n, slot, u) in found {
+            if best[slot].is_some() {
+                continue;
+            }
+            let used = load.entry(u).or_default();
+            if *used < PARAPHRASE_PER_SENTENCE {
+                *used += 1;
+                best[slot] = Some((n, u));
             }
         }
         best.into_iter().map(|b| b.map(|(_, u)| u)).collect()

@@ -604,3 +604,45 @@ fn a_question_answered_by_the_next_sentence_is_a_decision() {
         assert!(v.credit < 1e-9, "{text}: {v:?}");
     }
 }
+
+#[test]
+fn one_sentence_stands_in_for_at_most_two_unnamed_items() {
+    let d = design(&[
+        item(
+            "compact",
+            "deep-dive",
+            3,
+            "core",
+            "Compacts tombstones during quiet hours.",
+            &["leveled compaction"],
+        ),
+        item(
+            "throttle",
+            "deep-dive",
+            3,
+            "core",
+            "Throttles retries using jittered backoff.",
+            &["retry budget"],
+        ),
+        item("replay", "deep-dive", 3, "core", "Replays journals after crashes.", &["write ahead log"]),
+    ]);
+    let card = RubricGrader.grade(
+        &d,
+        &Answers::from_markdown(
+            "## Deep dive\nNightly we compact tombstones in quiet hours, throttle retries with jittered \
+             backoff and replay journals after crashes.\n",
+        ),
+    );
+    let covered: Vec<&str> =
+        card.phases[2].items.iter().filter(|v| v.covered).map(|v| v.id.as_str()).collect();
+    assert_eq!(covered, ["compact", "throttle"], "the densest two; {:?}", card.phases[2].items);
+    // Said in sentences of their own, all three count.
+    let card = RubricGrader.grade(
+        &d,
+        &Answers::from_markdown(
+            "## Deep dive\nWe compact tombstones in quiet hours. We throttle retries with jittered backoff. \
+             We replay journals after crashes.\n",
+        ),
+    );
+    assert!(card.phases[2].items.iter().all(|v| v.covered), "{:?}", card.phases[2].items);
+}
