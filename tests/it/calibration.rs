@@ -435,3 +435,42 @@ fn no_item_is_worth_more_than_the_hint_that_unlocks_it() {
         }
     }
 }
+
+/// Where `md` commits to a pitfall: `item: comment`.
+fn pitfalls_fired(design: &Design, md: &str) -> Vec<String> {
+    grade(design, md)
+        .phases
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|v| {
+            v.comment.as_deref().filter(|c| c.contains("known mistake")).map(|c| format!("{}: {c}", v.id))
+        })
+        .collect()
+}
+
+/// A pitfall is a mistake whatever the requirements: the model answers never commit one, and
+/// neither does what a curveball asks for (reserving stock at add-to-cart is right for a console
+/// drop, so it cannot be an ecommerce pitfall).
+#[test]
+fn model_answers_and_curveball_answers_commit_no_pitfall() {
+    let catalog = Catalog::builtin();
+    let mut found = Vec::new();
+    for design in catalog.designs() {
+        let id = design.id();
+        if let Some(answer) = mockdesign::catalog::builtin_answer(id) {
+            found.extend(
+                pitfalls_fired(design, answer).into_iter().map(|f| format!("{id} model answer: {f}")),
+            );
+        }
+        for cb in &design.rubric.curveballs {
+            let mut md = String::from("## Deep dive\n\n");
+            for c in &cb.concepts {
+                let _ = writeln!(md, "For this change we {}.\n", say(c));
+            }
+            found.extend(
+                pitfalls_fired(design, &md).into_iter().map(|f| format!("{id} curveball {}: {f}", cb.id)),
+            );
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

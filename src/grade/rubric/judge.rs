@@ -176,16 +176,26 @@ impl CompiledRubric {
         if self.items[index].pitfalls.is_empty() {
             return None;
         }
-        // The pitfall's own words ("charge twice") are not a critique of it.
-        let discussed = |unit: u32, own: &[(u32, u32)]| {
+        // The pitfall's own words ("charge twice") are not a critique of it; a filler between
+        // them ("is a trap: broadcasting") is.
+        let discussed = |unit: u32, own: &[(u32, u32)], words: &[u32]| {
             let u = &a.units[unit as usize];
             (u.toks.start..u.toks.end).any(|k| {
                 let t = &a.toks[k as usize];
-                !own.iter().any(|&(s, e)| (s..e).contains(&k))
-                    && (t.neg != NONE || self.critique.contains(&t.key))
+                let its_word =
+                    words.contains(&t.id) || a.alts_at(k as usize).iter().any(|x| words.contains(&x.id));
+                let own_word = its_word && own.iter().any(|&(s, e)| (s..e).contains(&k));
+                !own_word && (t.neg != NONE || self.critique.contains(&t.key))
             })
         };
         self.pitfall_occurrences(a, index).into_iter().find_map(|(p, o)| {
+            let words: Vec<u32> = self.items[index].pitfalls[p]
+                .iter()
+                .flat_map(|c| &c.parts)
+                .flat_map(|ph| ph.words.iter().chain(&ph.joined))
+                .copied()
+                .filter(|&id| id != NONE)
+                .collect();
             let unit = &a.units[o.unit as usize];
             let next =
                 a.units.get(o.unit as usize + 1).filter(|n| n.block == unit.block && n.kind == Kind::Text);
@@ -196,8 +206,8 @@ impl CompiledRubric {
                 && !answered
                 && unit.kind == Kind::Text
                 && !unit.echo
-                && !discussed(o.unit, &o.toks)
-                && next.is_none_or(|_| !discussed(o.unit + 1, &[]));
+                && !discussed(o.unit, &o.toks, &words)
+                && next.is_none_or(|_| !discussed(o.unit + 1, &[], &words));
             chosen.then_some((p, o))
         })
     }

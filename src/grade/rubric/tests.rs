@@ -580,6 +580,8 @@ fn a_pitfall_rejected_criticised_or_asked_about_is_not_held_against_the_answer()
         "Should we order by timestamp?",
         "Sorting by timestamp puts replies above questions, so we use sequence numbers.",
         "If two servers disagree, ordering by timestamp could put a reply first.",
+        // A critique between the pitfall's own words still criticises it.
+        "Messages sort by the risky timestamp of the server.",
     ] {
         let v = judge(&d, &format!("{text} {right}"));
         assert!(v.covered, "{text}: {v:?}");
