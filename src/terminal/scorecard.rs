@@ -103,6 +103,18 @@ fn mark(v: &ItemVerdict) -> Mark {
     }
 }
 
+/// What a part-credit mark says: named only, explained in passing, or partly shown (an estimate
+/// without its unit).
+fn partial_label(v: &ItemVerdict) -> &'static str {
+    if v.named {
+        "named, not explained"
+    } else if (v.credit - crate::grade::rubric::BRIEF_CREDIT).abs() < 1e-9 {
+        "explained in passing"
+    } else {
+        "partly shown"
+    }
+}
+
 /// `mm:ss`.
 fn clock(secs: f64) -> String {
     let s = secs.max(0.0).round() as u64;
@@ -365,7 +377,7 @@ fn detail_markdown(card: &Scorecard, design: &Design) -> String {
                     }
                 }
                 Mark::Bare => {
-                    let why = if v.named { "named, not explained" } else { "partly shown" };
+                    let why = partial_label(v);
                     let _ = writeln!(md, "* ◐ *{why} ({:.0}% credit):* {text}", v.credit * 100.0);
                     if let Some(c) = v.comment.as_deref().filter(|_| !v.named) {
                         let _ = writeln!(md, "> {}", c.trim());
@@ -491,7 +503,7 @@ fn plain_detail(card: &Scorecard, design: &Design, width: usize) -> String {
                     }
                 }
                 Mark::Bare => {
-                    let why = if v.named { "named, not explained" } else { "partly shown" };
+                    let why = partial_label(v);
                     let t = format!("{why} ({:.0}% credit): {text}", v.credit * 100.0);
                     wrap_into(&mut out, &t, width, "  [~] ", "      ");
                     if let Some(c) = v.comment.as_deref().filter(|_| !v.named) {
@@ -681,11 +693,14 @@ mod tests {
     fn plain_shows_bars_marks_evidence_and_probes() {
         let d = design();
         let first = &d.rubric.items[0];
-        let md = format!("## Requirements\nWe must support {} because {}\n", first.concepts[0], first.why);
+        let md = format!(
+            "## Requirements\nWe must support {}: {} It matters because {}\n",
+            first.concepts[0], first.text, first.why
+        );
         let c = card(&d, &md);
         let out = render(&c, &d, None, RenderOpts::plain(100));
         assert!(out.contains("[x] "), "{out}");
-        assert!(out.contains(&format!("because {}", &first.why[..20])), "{out}");
+        assert!(out.contains("“We must support"), "the quote: {out}");
         assert!(out.contains("[ ] "), "{out}");
         assert!(out.contains("probe: "), "{out}");
         let row = out.lines().find(|l| l.trim_start().starts_with("Requirements ")).expect("a phase row");

@@ -304,10 +304,10 @@ fn calibration_holds_for_every_core_design() {
         };
         // Just under (or over) what was measured; the issue's own limits are looser.
         check(f("strong") >= 82.0, format!("strong {} < 82", f("strong")));
-        check(f("writeup") >= 69.0, format!("writeup {} < 69", f("writeup")));
+        check(f("writeup") >= 66.0, format!("writeup {} < 66", f("writeup")));
         check(
-            f("strong") - f("medium") >= 9.0,
-            format!("strong {} not 9 above medium {}", f("strong"), f("medium")),
+            f("strong") - f("medium") >= 13.0,
+            format!("strong {} not 13 above medium {}", f("strong"), f("medium")),
         );
         // The plain-words paraphrase of the strong answer: at least halfway from medium to strong.
         let halfway = f("medium") + (f("strong") - f("medium")) / 2.0;
@@ -393,8 +393,8 @@ fn check_set(dir: &str, bounds: &SetBounds) {
 #[test]
 fn the_second_calibration_set_keeps_the_experts_order() {
     let bounds = SetBounds {
-        strong: 88.0,
-        strong_over_medium: 24.0,
+        strong: 85.0,
+        strong_over_medium: 20.0,
         plain_over_medium: 6.0,
         halfway_met: 7,
         halfway_slack: 7.0,
@@ -408,11 +408,11 @@ fn the_second_calibration_set_keeps_the_experts_order() {
 #[test]
 fn the_held_out_calibration_set_keeps_the_experts_order() {
     let bounds = SetBounds {
-        strong: 77.0,
-        strong_over_medium: 9.0,
-        plain_over_medium: 1.5,
-        halfway_met: 5,
-        halfway_slack: 8.5,
+        strong: 72.0,
+        strong_over_medium: 8.5,
+        plain_over_medium: 3.5,
+        halfway_met: 6,
+        halfway_slack: 6.0,
     };
     check_set("calibration-c", &bounds);
 }

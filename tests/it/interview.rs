@@ -140,8 +140,11 @@ fn the_session_end_shows_the_summary_before_the_item_detail_and_no_line_twice() 
     let input = "Users chat one to one and in groups with read receipts.\n/skip\nPhones keep a websocket open.\n/skip\n";
     let out = home.cmd().args(["whatsapp", "--minutes", "10"]).write_stdin(input).output().unwrap();
     let text = crate::common::stdout(&out);
-    let (level, next, detail) =
-        (text.find("Level ").unwrap(), text.find("Work on next").unwrap(), text.find("[x] ").unwrap());
+    let (level, next, detail) = (
+        text.find("Level ").unwrap(),
+        text.find("Work on next").unwrap(),
+        text.find("Requirements (").unwrap(),
+    );
     assert!(level < next && next < detail, "{text}");
     let mut seen = std::collections::HashSet::new();
     for line in text.lines().map(str::trim).filter(|l| l.len() > 3) {

@@ -10,7 +10,8 @@
 //!   from the neighbour ("retries reuse the key. The provider dedupes on it."), never in the
 //!   naming sentence itself, so concepts strung together ("we use Kafka so that we shard")
 //!   explain nothing. A name alone earns [`NAMED_CREDIT`] and is reported as named, not
-//!   explained.
+//!   explained; an explanation in passing (fewer than [`DEPTH_MIN`] support words around every
+//!   mention) earns [`BRIEF_CREDIT`].
 //! - **In other words.** A sentence that describes an item densely in its own terms explains it
 //!   without naming it, and lifts a bare naming elsewhere to full credit: at least
 //!   [`PARAPHRASE_MIN`] distinct support words, and more the longer the sentence (chance matches
@@ -37,6 +38,11 @@ use super::matching::Occurrence;
 
 /// The share of an item's weight earned when its concept is named but not explained.
 pub const NAMED_CREDIT: f64 = 0.25;
+/// The share earned when it is explained only in passing: fewer than [`DEPTH_MIN`] support words
+/// around every mention ("Kafka buffers bursts."), and no sentence describes it in its own terms.
+pub const BRIEF_CREDIT: f64 = 0.75;
+/// Distinct support words around one mention that make an explanation more than a passing one.
+pub const DEPTH_MIN: usize = 4;
 /// Distinct support words that make a mention an explanation.
 pub const SUPPORT_MIN: usize = 2;
 /// Distinct words of an item's own description that make a sentence explain it in other words,
@@ -111,14 +117,18 @@ impl CompiledRubric {
             Kind::Question if !answered_by_next(a, o.unit) => return Strength::Asked,
             Kind::Question | Kind::Text => {}
         }
-        if self.support(a, index, o.unit, ctx) >= SUPPORT_MIN { Strength::Explained } else { Strength::Named }
+        if self.support(a, index, o.unit, ctx, SUPPORT_MIN) >= SUPPORT_MIN {
+            Strength::Explained
+        } else {
+            Strength::Named
+        }
     }
 
     /// Distinct support words of item `index` around `unit` (it and its neighbours in the block):
     /// 0 unless one of them is a word of the item's text, why or mechanism rather than another of
     /// its names. In a neighbour, another item's concept counts too when the item's description
-    /// uses it (the key a retry reuses); in `unit` itself it never does.
-    fn support(&self, a: &Analysis<'_>, index: usize, unit: u32, ctx: &Context) -> usize {
+    /// uses it (the key a retry reuses); in `unit` itself it never does. Counting stops at `enough`.
+    fn support(&self, a: &Analysis<'_>, index: usize, unit: u32, ctx: &Context, enough: usize) -> usize {
         let item = &self.items[index];
         let block = a.units[unit as usize].block;
         let lo = unit.saturating_sub(1);
@@ -153,7 +163,7 @@ impl CompiledRubric {
                     described |= descriptive;
                     found[n] = id;
                     n += 1;
-                    if n == found.len() || described && n >= SUPPORT_MIN {
+                    if n == found.len() || described && n >= enough {
                         return n;
                     }
                 }
@@ -268,9 +278,21 @@ impl CompiledRubric {
         }
         match best {
             Some((Strength::Explained, o)) => {
-                verdict.covered = true;
-                verdict.credit = 1.0;
                 verdict.evidence = Some(normalize::evidence(a.unit_text(o.unit)));
+                // Full credit for the item said in depth somewhere, or described in its own terms.
+                let deepest = judged
+                    .iter()
+                    .filter(|(s, _)| *s == Strength::Explained)
+                    .map(|(_, x)| self.support(a, index, x.unit, ctx, DEPTH_MIN))
+                    .max()
+                    .unwrap_or(0);
+                if deepest >= DEPTH_MIN || paraphrase.is_some() || self.items[index].asking {
+                    verdict.covered = true;
+                    verdict.credit = 1.0;
+                } else {
+                    // Said in passing: the scorecard's warning says what earns the rest.
+                    verdict.credit = BRIEF_CREDIT;
+                }
             }
             Some((Strength::Named, o)) => {
                 let words = named_words(a, o);

@@ -33,7 +33,7 @@ use super::verdict::{self, Judged};
 use super::{Answers, Grader, Scorecard};
 
 pub use compile::{CompiledRubric, rewards_asking};
-pub use judge::{NAMED_CREDIT, SUPPORT_MIN, UNITLESS_CREDIT};
+pub use judge::{BRIEF_CREDIT, DEPTH_MIN, NAMED_CREDIT, SUPPORT_MIN, UNITLESS_CREDIT};
 pub use matching::MAX_FILLER;
 
 /// The grader users get by default.
@@ -167,6 +167,22 @@ impl CompiledRubric {
                 "{named} item{s} {were} named but not explained and earned {:.0}% of the weight; \
                  say what {each} does, and what happens when it fails, to earn the rest",
                 NAMED_CREDIT * 100.0
+            ));
+        }
+        let brief = judged
+            .iter()
+            .filter(|j| {
+                !j.verdict.named
+                    && (j.verdict.credit - BRIEF_CREDIT).abs() < 1e-9
+                    && j.item.estimate.is_none()
+            })
+            .count();
+        if brief > 0 {
+            let (s, were, each) = if brief == 1 { ("", "was", "it") } else { ("s", "were", "each") };
+            warnings.push(format!(
+                "{brief} item{s} {were} explained only in passing and earned {:.0}% of the weight; \
+                 go one level deeper on {each} (how it works, its failure case) for full credit",
+                BRIEF_CREDIT * 100.0
             ));
         }
         verdict::assemble(design, "rubric", &judged, answers.hints_used, answers.whole, warnings)

@@ -45,8 +45,9 @@ fn judge(d: &Design, text: &str) -> ItemVerdict {
     card.phases.iter().flat_map(|p| p.items.iter()).find(|v| v.id == d.rubric.items[0].id).unwrap().clone()
 }
 
+/// Explained, in passing or in depth (not only named).
 fn explained(d: &Design, text: &str) -> bool {
-    judge(d, text).covered
+    judge(d, text).credit >= BRIEF_CREDIT - 1e-9
 }
 
 #[test]
@@ -647,4 +648,25 @@ fn one_sentence_stands_in_for_at_most_two_unnamed_items() {
         ),
     );
     assert!(card.phases[2].items.iter().all(|v| v.covered), "{:?}", card.phases[2].items);
+}
+
+#[test]
+fn an_explanation_in_passing_earns_three_quarters_and_depth_earns_the_rest() {
+    let d = push();
+    let v = judge(&d, "We use WebSockets so the server can push new messages.");
+    assert!((v.credit - BRIEF_CREDIT).abs() < 1e-9 && !v.covered && !v.named, "{v:?}");
+    let card = RubricGrader.grade(
+        &d,
+        &Answers::from_markdown("## Deep dive\nWe use WebSockets so the server can push new messages.\n"),
+    );
+    assert!(
+        card.warnings.iter().any(|w| w.starts_with("1 item was explained only in passing")),
+        "{:?}",
+        card.warnings
+    );
+    let v = judge(
+        &d,
+        "Each phone keeps a WebSocket open to its gateway, and the server pushes every new message the moment it arrives.",
+    );
+    assert!(v.covered && (v.credit - 1.0).abs() < 1e-9, "{v:?}");
 }
