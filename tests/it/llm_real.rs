@@ -73,9 +73,13 @@ impl Server {
         let port = free_port();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/llm-server.py");
         let log = tempfile::NamedTempFile::new().unwrap();
+        // One slot: llama.cpp batches parallel slots together, and a different batch gives a
+        // 135M model a different greedy reply (once, under load, one that never closed its JSON).
+        // With one slot a reply depends only on its prompt, whatever the machine is doing; the
+        // four phase requests still go out at once and queue in the server.
         let child = Command::new(venv_python())
             .arg(&script)
-            .args(["--port", &port.to_string(), "--parallel", "4", "--exit-with-parent"])
+            .args(["--port", &port.to_string(), "--parallel", "1", "--exit-with-parent"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log.reopen().unwrap())
