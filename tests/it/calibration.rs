@@ -417,6 +417,21 @@ fn the_held_out_calibration_set_keeps_the_experts_order() {
     check_set("calibration-c", &bounds);
 }
 
+/// The fourth set (`tests/fixtures/calibration-d/`), held out: written after the grader's last
+/// change of mechanism by two more writers (one typing live, one in design-doc form), labelled by
+/// another reviewer (strong 91–93, plain 88–90, medium 47–60).
+#[test]
+fn the_fourth_calibration_set_keeps_the_experts_order() {
+    let bounds = SetBounds {
+        strong: 74.0,
+        strong_over_medium: 12.0,
+        plain_over_medium: 9.0,
+        halfway_met: 8,
+        halfway_slack: 0.0,
+    };
+    check_set("calibration-d", &bounds);
+}
+
 /// A hint costs at least the share of the score of the item it makes easy (README): no built-in
 /// item may carry more of its rubric's weight than a hint costs.
 #[test]
