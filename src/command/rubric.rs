@@ -274,6 +274,9 @@ pub fn to_markdown(design: &Design) -> String {
             let _ = writeln!(out, "  - probe: {}", item.probe);
             let _ = writeln!(out, "  - hint: {}", item.hint);
             let _ = writeln!(out, "  - recognised by: {}", item.concepts.join(" · "));
+            for p in &item.pitfalls {
+                let _ = writeln!(out, "  - pitfall ({}): {}", p.concepts.join(" · "), p.breaks.trim());
+            }
         }
         out.push('\n');
     }
