@@ -17,6 +17,9 @@
 //!   [`PARAPHRASE_MIN`] distinct support words, and more the longer the sentence (chance matches
 //!   grow with its length, so `n² ≥ PARAPHRASE_SPREAD × content words`), and one sentence stands
 //!   in for at most [`PARAPHRASE_PER_SENTENCE`] items.
+//! - **Known mistakes.** An item's pitfall said as the plan — not rejected, not a question, not
+//!   criticised in its sentence or the next (`lexicon/critique.txt`), not beside the item's own
+//!   concept — loses the item, whatever else the answer says; the verdict says what it breaks.
 //! - **Anywhere.** An item is judged on the whole answer; among equal occurrences the one under
 //!   its own phase's heading is quoted.
 //! - **Estimates** need a figure with a compatible unit within the reference range near a claim
