@@ -243,12 +243,21 @@ impl CompiledRubric {
             comment: None,
         };
         if let Some((p, o)) = self.committed_pitfall(a, index, occs) {
-            // The answer chose a known wrong way: whatever else it says, the item is not earned.
+            // The answer chose a known wrong way: the item is not earned. Put right afterwards (an
+            // answer to the interviewer's follow-up, say), it earns what a name does.
+            let corrected = paraphrase.is_some_and(|u| u > o.unit)
+                || occs
+                    .iter()
+                    .any(|c| c.unit > o.unit && self.strength(a, index, c, ctx) == Strength::Explained);
             verdict.comment = Some(format!(
-                "relies on a known mistake: \"{}\" — {}",
+                "relies on a known mistake: \"{}\" — {}{}",
                 short(&normalize::evidence(a.unit_text(o.unit))),
-                item.pitfalls[p].breaks.trim()
+                item.pitfalls[p].breaks.trim(),
+                if corrected { " Put right later in the answer, for a quarter of the weight." } else { "" }
             ));
+            if corrected {
+                verdict.credit = NAMED_CREDIT;
+            }
             return Judgement { verdict, named_as: None, pitfall_as: Some(spoken(a, &o)) };
         }
         let judged: Vec<(Strength, &Occurrence)> =

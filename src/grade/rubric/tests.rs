@@ -551,6 +551,14 @@ fn an_answer_that_commits_to_a_pitfall_does_not_earn_the_item_and_is_told_why() 
     assert!(v.credit < 1e-9 && !v.covered, "{v:?}");
     let note = v.comment.as_deref().unwrap_or_default();
     assert!(note.contains("relies on a known mistake") && note.contains("reply can sort above"), "{note}");
+    // Put right afterwards (in the answer to the follow-up, say), it earns what a name does.
+    let v = judge(
+        &d,
+        "We order messages by timestamp from the server that receives them.\n\n\
+         On reflection, a per-chat counter on the server hands out sequence numbers, so every member sees the same order.",
+    );
+    assert!((v.credit - NAMED_CREDIT).abs() < 1e-9 && !v.covered, "{v:?}");
+    assert!(v.comment.as_deref().is_some_and(|c| c.contains("Put right later")), "{v:?}");
     // A pitfall's own words ("twice") are not a critique of it.
     let v = judge(&d, "A resent message is simply stored twice and shown in arrival order.");
     assert!(v.comment.as_deref().is_some_and(|c| c.contains("second copy")), "{v:?}");
