@@ -397,9 +397,7 @@ fn detail_markdown(card: &Scorecard, design: &Design) -> String {
                     }
                 }
             }
-            if let Some(c) =
-                v.comment.as_deref().filter(|c| mark(v) != Mark::Bare || !c.starts_with("only named"))
-            {
+            if let Some(c) = v.comment.as_deref().filter(|_| mark(v) != Mark::Bare || v.named) {
                 let _ = writeln!(md, "> *Note:* {}", c.trim());
             }
         }
@@ -524,9 +522,7 @@ fn plain_detail(card: &Scorecard, design: &Design, width: usize) -> String {
                     }
                 }
             }
-            if let Some(c) =
-                v.comment.as_deref().filter(|c| mark(v) != Mark::Bare || !c.starts_with("only named"))
-            {
+            if let Some(c) = v.comment.as_deref().filter(|_| mark(v) != Mark::Bare || v.named) {
                 wrap_into(&mut out, c.trim(), width, "      note: ", "            ");
             }
         }
@@ -687,6 +683,25 @@ mod tests {
 
     fn card(design: &Design, md: &str) -> Scorecard {
         RubricGrader.grade(design, &Answers::from_markdown(md))
+    }
+
+    #[test]
+    fn a_part_credit_note_is_printed_once() {
+        let d = design();
+        let c = card(
+            &d,
+            "## Requirements\nWe order messages by their server timestamp.\n\nPeak messages per second are about 700000.\n",
+        );
+        let partial = c
+            .phases
+            .iter()
+            .flat_map(|p| &p.items)
+            .find(|v| !v.named && v.credit > 0.0 && v.credit < 1.0 && v.comment.is_some());
+        let note = partial.and_then(|v| v.comment.clone()).expect("a part-credit item with a note");
+        let first_words: String = note.chars().take(30).collect();
+        for out in [render(&c, &d, None, RenderOpts::plain(100)), render_markdown(&c, &d, None)] {
+            assert_eq!(out.matches(first_words.as_str()).count(), 1, "{first_words}\n{out}");
+        }
     }
 
     #[test]
