@@ -169,14 +169,9 @@ impl CompiledRubric {
                 NAMED_CREDIT * 100.0
             ));
         }
-        let brief = judged
-            .iter()
-            .filter(|j| {
-                !j.verdict.named
-                    && (j.verdict.credit - BRIEF_CREDIT).abs() < 1e-9
-                    && j.item.estimate.is_none()
-            })
-            .count();
+        // Only an explanation in passing earns exactly this share (a name earns a quarter, a
+        // figure without its unit half).
+        let brief = judged.iter().filter(|j| (j.verdict.credit - BRIEF_CREDIT).abs() < 1e-9).count();
         if brief > 0 {
             let (s, were, each) = if brief == 1 { ("", "was", "it") } else { ("s", "were", "each") };
             warnings.push(format!(
