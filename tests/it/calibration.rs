@@ -222,11 +222,12 @@ fn pitfalls_missed(design: &Design, md: &str) -> Vec<String> {
         .collect()
 }
 
-/// Generic answers that fit any design: [`TEMPLATE`], and three more by a writer who never saw a
-/// rubric (`tests/fixtures/calibration/templates/`).
+/// Generic answers that fit any design: [`TEMPLATE`], and six more by two writers who never saw
+/// a rubric (`tests/fixtures/calibration/templates/`; t4–t6 were graded only after they were
+/// written, and first scored up to 33 on the URL shortener).
 fn templates() -> Vec<String> {
     let mut all = vec![TEMPLATE.to_string()];
-    for n in 1..=3 {
+    for n in 1..=6 {
         let path = fixture(&format!("calibration/templates/t{n}.md"));
         all.push(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())));
     }
@@ -318,7 +319,7 @@ fn calibration_holds_for_every_core_design() {
         check(f("repeated") <= f("name-drop") + 0.05, format!("repeating earned more: {}", f("repeated")));
         check(f("negated") <= 6.0, format!("negated {}", f("negated")));
         check(f("echo") <= 11.0, format!("echo {}", f("echo")));
-        check(f("template") <= 28.5, format!("template {}", f("template")));
+        check(f("template") <= 29.5, format!("template {}", f("template")));
         check(f("shotgun") <= 5.0, format!("shotgun estimates {}", f("shotgun")));
         check(f("x1000") <= 4.0, format!("estimates at 1000x {}", f("x1000")));
         // Every pitfall said as the plan costs its item, however strong the rest.
@@ -328,6 +329,39 @@ fn calibration_holds_for_every_core_design() {
         check(f("|wrong-h|") <= 8.0, format!("wrong headings move {}", f("|wrong-h|")));
         check(f("|case|") <= 3.0, format!("case moves {}", f("|case|")));
     }
+    assert!(failures.is_empty(), "{table}\n{}", failures.join("\n"));
+}
+
+/// The attacks hold on every built-in design, not only the core eight: the issue's limits (name-drop
+/// ≤ 35, negated ≤ 30, echo ≤ 20, template ≤ 30), with the same margins as above; the template's
+/// is the issue's own, as the URL shortener (a design made of the field's common parts) measures
+/// 29.9 with its worst template.
+#[test]
+fn attacks_hold_for_every_built_in_design() {
+    let templates = templates();
+    let mut failures = Vec::new();
+    let mut table = String::new();
+    for d in Catalog::builtin().designs() {
+        let s = |md: &str| score(d, md);
+        let template = templates.iter().map(|t| s(t)).fold(0.0, f64::max);
+        let figures = [
+            ("name-drop", s(&name_drop(d)), 25.0),
+            ("name-all", s(&name_drop_all(d)), 28.0),
+            ("filler", s(&filler(d)), 26.0),
+            ("negated", s(&negated(d)), 6.0),
+            ("echo", s(&echo(d)), 11.0),
+            ("template", template, 30.0),
+        ];
+        let _ = write!(table, "{:<20}", d.id());
+        for (name, v, limit) in figures {
+            let _ = write!(table, " {name} {v:>5.1}");
+            if v > limit {
+                failures.push(format!("{}: {name} {v:.1} > {limit}", d.id()));
+            }
+        }
+        table.push('\n');
+    }
+    println!("{table}");
     assert!(failures.is_empty(), "{table}\n{}", failures.join("\n"));
 }
 
@@ -430,6 +464,42 @@ fn the_fourth_calibration_set_keeps_the_experts_order() {
         halfway_slack: 0.0,
     };
     check_set("calibration-d", &bounds);
+}
+
+/// The fifth set (`tests/fixtures/calibration-e/`), held out: written by two more writers from the
+/// prompt alone at the start of the session that added it, labelled by another reviewer (strong
+/// 88–92, plain 87–92, medium 48–60) and graded only then, by the grader of ac907a5.
+#[test]
+fn the_fifth_calibration_set_keeps_the_experts_order() {
+    let bounds = SetBounds {
+        strong: 77.0,
+        strong_over_medium: 15.5,
+        plain_over_medium: 13.0,
+        halfway_met: 8,
+        halfway_slack: 0.0,
+    };
+    check_set("calibration-e", &bounds);
+}
+
+/// Public-style write-ups (`tests/fixtures/calibration-pub/`): strong designs in the structure of
+/// published walk-throughs (book-chapter steps, interview-guide sections, blog prose, a design
+/// doc), not the prompt's four headings, by writers who never saw a rubric. The issue asks ≥ 60
+/// of a strong answer; they scored 81.6–92.8 when first graded.
+#[test]
+fn public_style_write_ups_score_as_strong_answers() {
+    let mut table = String::new();
+    let mut failures = Vec::new();
+    for id in CORE {
+        let path = fixture(&format!("calibration-pub/{id}/writeup.md"));
+        let md = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let s = score(&design(id), &md);
+        let _ = writeln!(table, "{id:<20} {s:5.1}");
+        if s < 80.0 {
+            failures.push(format!("{id}: public-style write-up {s} < 80"));
+        }
+    }
+    println!("{table}");
+    assert!(failures.is_empty(), "{table}\n{}", failures.join("\n"));
 }
 
 /// A hint costs at least the share of the score of the item it makes easy (README): no built-in
