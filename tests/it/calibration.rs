@@ -304,7 +304,7 @@ fn calibration_holds_for_every_core_design() {
             }
         };
         // Just under (or over) what was measured; the issue's own limits are looser.
-        check(f("strong") >= 82.0, format!("strong {} < 82", f("strong")));
+        check(f("strong") >= 77.5, format!("strong {} < 77.5", f("strong")));
         check(f("writeup") >= 66.0, format!("writeup {} < 66", f("writeup")));
         check(
             f("strong") - f("medium") >= 13.0,
@@ -427,11 +427,11 @@ fn check_set(dir: &str, bounds: &SetBounds) {
 #[test]
 fn the_second_calibration_set_keeps_the_experts_order() {
     let bounds = SetBounds {
-        strong: 85.0,
+        strong: 84.0,
         strong_over_medium: 20.0,
-        plain_over_medium: 6.0,
-        halfway_met: 7,
-        halfway_slack: 7.0,
+        plain_over_medium: 14.0,
+        halfway_met: 8,
+        halfway_slack: 0.0,
     };
     check_set("calibration-b", &bounds);
 }
@@ -443,10 +443,10 @@ fn the_second_calibration_set_keeps_the_experts_order() {
 fn the_held_out_calibration_set_keeps_the_experts_order() {
     let bounds = SetBounds {
         strong: 72.0,
-        strong_over_medium: 8.5,
-        plain_over_medium: 3.5,
-        halfway_met: 6,
-        halfway_slack: 6.0,
+        strong_over_medium: 8.0,
+        plain_over_medium: 8.0,
+        halfway_met: 8,
+        halfway_slack: 0.0,
     };
     check_set("calibration-c", &bounds);
 }
@@ -459,7 +459,7 @@ fn the_fourth_calibration_set_keeps_the_experts_order() {
     let bounds = SetBounds {
         strong: 74.0,
         strong_over_medium: 12.0,
-        plain_over_medium: 9.0,
+        plain_over_medium: 12.5,
         halfway_met: 8,
         halfway_slack: 0.0,
     };
@@ -472,9 +472,9 @@ fn the_fourth_calibration_set_keeps_the_experts_order() {
 #[test]
 fn the_fifth_calibration_set_keeps_the_experts_order() {
     let bounds = SetBounds {
-        strong: 77.0,
+        strong: 75.0,
         strong_over_medium: 15.5,
-        plain_over_medium: 13.0,
+        plain_over_medium: 15.0,
         halfway_met: 8,
         halfway_slack: 0.0,
     };

@@ -14,7 +14,8 @@
 //!   mention) earns [`BRIEF_CREDIT`].
 //! - **In other words.** A sentence that describes an item densely in its own terms explains it
 //!   without naming it, and lifts a bare naming elsewhere to full credit: at least
-//!   [`PARAPHRASE_MIN`] distinct support words, and more the longer the sentence (chance matches
+//!   [`PARAPHRASE_MIN`] distinct support words (one more in a fragment under
+//!   [`PARAPHRASE_SHORT`] content words), and more the longer the sentence (chance matches
 //!   grow with its length, so `n² ≥ PARAPHRASE_SPREAD × content words`), and one sentence stands
 //!   in for at most [`PARAPHRASE_PER_SENTENCE`] items.
 //! - **Known mistakes.** An item's pitfall said as the plan — not rejected, not a question, not
@@ -51,6 +52,10 @@ pub const SUPPORT_MIN: usize = 2;
 /// Distinct words of an item's own description that make a sentence explain it in other words,
 /// without naming any of its concepts.
 pub const PARAPHRASE_MIN: usize = 3;
+/// Content words under which a unit is a fragment (a bullet, a schema line, a table cell): there
+/// three of an item's words are what any list of the field's terms holds ("metrics, alerts,
+/// dashboards for latency and error rate"), so a fragment needs one more, `PARAPHRASE_MIN + 1`.
+pub const PARAPHRASE_SHORT: u32 = 8;
 /// How many of a sentence's words must be the item's own for it to explain the item in other
 /// words: `n` distinct support words in `c` content words count when `n² ≥ PARAPHRASE_SPREAD × c`.
 /// Words that land on an item by chance grow in proportion to the sentence's length, so a fixed
@@ -598,7 +603,14 @@ impl Context {
             let content = f64::from(self.content[u]);
             for group in seen.chunk_by(|x, y| x.0 == y.0) {
                 let n = group.len();
-                if n >= PARAPHRASE_MIN && (n * n) as f64 >= PARAPHRASE_SPREAD * content {
+                // A fragment needs one word more, or every word of a description that short.
+                let whole = c.items[group[0].0 as usize].support.len();
+                let least = if content < f64::from(PARAPHRASE_SHORT) {
+                    (PARAPHRASE_MIN + 1).min(whole)
+                } else {
+                    PARAPHRASE_MIN
+                };
+                if n >= least && (n * n) as f64 >= PARAPHRASE_SPREAD * content {
                     let slot = wanted[group[0].0 as usize] as usize;
                     found.push((n, slot, u as u32));
                 }

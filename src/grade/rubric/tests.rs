@@ -330,7 +330,7 @@ fn echoing_the_interviewer_earns_nothing() {
 #[test]
 fn an_item_counts_wherever_it_is_said_and_quotes_its_own_phase_first() {
     let d = design(&[item("push", "high-level", 3, "core", PUSH, &["websocket"])]);
-    let card = RubricGrader.grade(&d, &Answers::from_markdown("## Requirements\nEach phone keeps a WebSocket so the server can push new messages.\n## Deep dive\nnothing\n"));
+    let card = RubricGrader.grade(&d, &Answers::from_markdown("## Requirements\nEach phone keeps a WebSocket open to a gateway so the server can push new messages the moment they arrive.\n## Deep dive\nnothing\n"));
     assert!(card.phases[1].items[0].covered, "found under another heading");
     let card = RubricGrader.grade(
         &d,
@@ -456,7 +456,7 @@ fn case_changes_nothing() {
         item("shard", "deep-dive", 3, "core", SHARD, &["sharding"]),
         item("queue", "deep-dive", 3, "core", QUEUE, &["kafka"]),
     ]);
-    let text = "Each phone keeps a WebSocket to a gateway. The gateway pushes new messages. Sharding the inbox table by user id spreads load across machines. Writes go through Kafka so a slow consumer never blocks the sender.";
+    let text = "Each phone keeps a WebSocket to a gateway. The gateway pushes new messages. Sharding the inbox table by user id spreads load across machines. Writes go through Kafka, a durable log that buffers them so a slow consumer never blocks the sender.";
     let g = |t: &str| RubricGrader.grade(&d, &Answers::from_markdown(t)).score;
     assert!((g(text) - g(&text.to_uppercase())).abs() < 1e-9);
     assert!((g(text) - g(&text.to_lowercase())).abs() < 1e-9);
@@ -469,7 +469,7 @@ fn same_input_same_score_and_the_cache_changes_nothing() {
         item("push", "high-level", 3, "core", PUSH, &["websocket"]),
         item("queue", "deep-dive", 2, "senior", QUEUE, &["kafka"]),
     ]);
-    let text = "## HLD\nKafka, WebSocket, Redis\n## Deep dive\nWrites go through Kafka so a slow consumer never blocks the sender.";
+    let text = "## HLD\nKafka, WebSocket, Redis\n## Deep dive\nWrites go through Kafka, a durable log that buffers them so a slow consumer never blocks the sender.";
     let a = RubricGrader.grade(&d, &Answers::from_markdown(text));
     for _ in 0..5 {
         assert_eq!(RubricGrader.grade(&d, &Answers::from_markdown(text)), a);
@@ -485,7 +485,7 @@ fn scores_follow_weights_credits_and_hints() {
         item("push", "deep-dive", 1, "core", PUSH, &["websocket"]),
     ]);
     let mut answers = Answers::from_markdown(
-        "## Deep dive\nWrites go through Kafka so a slow consumer never blocks the sender.",
+        "## Deep dive\nWrites go through Kafka, a durable log that buffers them so a slow consumer never blocks the sender.",
     );
     let card = RubricGrader.grade(&d, &answers);
     assert!((card.score - 75.0).abs() < 1e-9, "{}", card.score);
@@ -502,7 +502,7 @@ fn the_interviewer_asks_about_named_items_first_in_the_candidates_words() {
         item("dedupe", "deep-dive", 3, "core", DEDUPE, &["idempotency key"]),
         item("queue", "deep-dive", 4, "core", QUEUE, &["kafka"]),
     ]);
-    let text = "We add idempotency keys. Writes go through Kafka so a slow consumer never blocks the sender.";
+    let text = "We add idempotency keys. Writes go through Kafka, a durable log that buffers them so a slow consumer never blocks the sender.";
     let ids: Vec<&str> = missing(&d, Phase::DeepDive, text).iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["dedupe", "shard"], "named first, then missing by weight");
     let probe = crate::grade::probe(&d, Phase::DeepDive, text).unwrap();
