@@ -466,9 +466,10 @@ fn the_fourth_calibration_set_keeps_the_experts_order() {
     check_set("calibration-d", &bounds);
 }
 
-/// The fifth set (`tests/fixtures/calibration-e/`), held out: written by two more writers from the
-/// prompt alone at the start of the session that added it, labelled by another reviewer (strong
-/// 88–92, plain 87–92, medium 48–60) and graded only then, by the grader of ac907a5.
+/// The fifth set (`tests/fixtures/calibration-e/`): written by two more writers from the prompt
+/// alone, labelled by another reviewer (strong 88–92, plain 87–92, medium 48–60) and first graded
+/// by the grader of ac907a5 (8 of 8 halfway); graded again while the thesaurus review and the
+/// fragment rule were chosen, so no longer held out.
 #[test]
 fn the_fifth_calibration_set_keeps_the_experts_order() {
     let bounds = SetBounds {
@@ -479,6 +480,22 @@ fn the_fifth_calibration_set_keeps_the_experts_order() {
         halfway_slack: 0.0,
     };
     check_set("calibration-e", &bounds);
+}
+
+/// The sixth set (`tests/fixtures/calibration-f/`), held out: written after the last change of
+/// mechanism (the thesaurus review and the fragment rule) by two more writers, one typing tersely
+/// as if live and one in flowing prose, labelled by another reviewer (strong 91–93, plain 89–91,
+/// medium 48–60) and graded once.
+#[test]
+fn the_sixth_calibration_set_keeps_the_experts_order() {
+    let bounds = SetBounds {
+        strong: 84.0,
+        strong_over_medium: 18.5,
+        plain_over_medium: 10.5,
+        halfway_met: 8,
+        halfway_slack: 0.0,
+    };
+    check_set("calibration-f", &bounds);
 }
 
 /// Public-style write-ups (`tests/fixtures/calibration-pub/`): strong designs in the structure of
