@@ -96,6 +96,26 @@ pub(super) struct Concept {
     pub parts: Vec<Phrase>,
 }
 
+/// A set of ids as a bit per id: the support test runs for every word around every mention, and a
+/// bit is cheaper than a search.
+#[derive(Debug, Clone, Default)]
+pub(super) struct IdSet(Vec<u64>);
+
+impl IdSet {
+    fn of(ids: &[u32]) -> Self {
+        let ids = ids.iter().copied().filter(|&id| id != NONE);
+        let mut bits = vec![0u64; ids.clone().max().map_or(0, |m| m as usize / 64 + 1)];
+        for id in ids {
+            bits[id as usize / 64] |= 1 << (id % 64);
+        }
+        IdSet(bits)
+    }
+
+    pub(super) fn contains(&self, id: u32) -> bool {
+        self.0.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+}
+
 /// One rubric item, compiled.
 #[derive(Debug, Clone)]
 pub(super) struct CItem {
@@ -103,9 +123,11 @@ pub(super) struct CItem {
     /// Canonical ids that show the item explained: content words of its text, why and mechanism
     /// (sorted, deduplicated).
     pub support: Vec<u32>,
-    /// The words of its concepts that are not in `support` (sorted): a second name of the
-    /// mechanism said beside the first helps explain it, but never alone.
-    pub names: Vec<u32>,
+    /// `support` as a bit set, for the word-by-word test.
+    pub support_set: IdSet,
+    /// The words of its concepts that are not in `support`: a second name of the mechanism said
+    /// beside the first helps explain it, but never alone.
+    pub names: IdSet,
     /// The item rewards asking (its text starts with "Asks" or "Clarifies"): the candidate's own
     /// questions earn it.
     pub asking: bool,
@@ -329,7 +351,15 @@ impl CompiledRubric {
                 .filter(|&id| id != NONE && c.content_id(id) && support.binary_search(&id).is_err())
                 .collect();
             names.sort_unstable();
-            c.items.push(CItem { concepts, support, names, asking: rewards_asking(item), pitfalls });
+            let (support_set, names) = (IdSet::of(&support), IdSet::of(&names));
+            c.items.push(CItem {
+                concepts,
+                support,
+                support_set,
+                names,
+                asking: rewards_asking(item),
+                pitfalls,
+            });
         }
         for (i, item) in c.items.iter().enumerate() {
             for &id in &item.support {

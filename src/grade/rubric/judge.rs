@@ -155,7 +155,7 @@ impl CompiledRubric {
                     if owner as usize != index
                         && n + 1 < found.len()
                         && !found[..n].contains(&id)
-                        && item.support.binary_search(&id).is_ok()
+                        && item.support_set.contains(id)
                     {
                         found[n] = id;
                         n += 1;
@@ -166,8 +166,8 @@ impl CompiledRubric {
                 if found[..n].contains(&id) {
                     continue;
                 }
-                let descriptive = item.support.binary_search(&id).is_ok();
-                if descriptive || item.names.binary_search(&id).is_ok() {
+                let descriptive = item.support_set.contains(id);
+                if descriptive || item.names.contains(id) {
                     described |= descriptive;
                     found[n] = id;
                     n += 1;
