@@ -29,6 +29,9 @@ pub const TOLERANCE: f64 = 3.0;
 pub enum Kind {
     /// A bare number or a count of things (`600M connections`, `1.5 billion`).
     Number(f64),
+    /// A count of people (`1.5B daily active users`, `500M DAU`): what other counts are derived
+    /// from, never one of them; "500M DAU" is not an estimate of connections held at once.
+    Population(f64),
     /// Events over time, per second (`700k messages/s`, `60B a day`).
     Rate(f64),
     /// An amount of data in bytes, with its rate per second when written over time (`2 PB/year`).
@@ -169,6 +172,10 @@ fn read_figure(text: &str, start: usize) -> (Option<Figure>, usize) {
         if lw == "percent" || is_duration(lw) {
             return (None, number_end);
         }
+        if people(lw, next_word(text, &mut pos.clone(), true)) {
+            let quote = text[start..pos].to_string();
+            return (Some(Figure { kind: Kind::Population(value), quote }), number_end);
+        }
         if let Some(scale) = bytes_unit(lw) {
             kind = Kind::Bytes { amount: value * scale, per_second: None };
             i = pos;
@@ -189,12 +196,39 @@ fn read_figure(text: &str, start: usize) -> (Option<Figure>, usize) {
             kind = match kind {
                 Kind::Number(v) | Kind::Rate(v) => Kind::Rate(v / secs),
                 Kind::Bytes { amount, .. } => Kind::Bytes { amount, per_second: Some(amount / secs) },
+                people @ Kind::Population(_) => people,
             };
             i = end;
         }
     }
     let quote = text[start..i.max(number_end)].trim_end().to_string();
     (Some(Figure { kind, quote }), number_end)
+}
+
+/// Whether the words after a number say it counts people: `users`, `DAU`, `daily active(s)`,
+/// `monthly users`, `people`, `accounts`, `customers`, `subscribers`.
+fn people(word: &str, then: Option<&str>) -> bool {
+    const PEOPLE: [&str; 13] = [
+        "user",
+        "users",
+        "dau",
+        "mau",
+        "actives",
+        "people",
+        "accounts",
+        "customers",
+        "subscribers",
+        "buyers",
+        "sellers",
+        "guests",
+        "shoppers",
+    ];
+    if PEOPLE.contains(&word) {
+        return true;
+    }
+    let mut buf = [0u8; 16];
+    let then = then.map_or("", |t| lower(t, &mut buf));
+    matches!(word, "daily" | "monthly" | "weekly") && matches!(then, "active" | "actives" | "users" | "user")
 }
 
 fn next_is_alpha(s: &str, at: usize) -> bool {
@@ -472,7 +506,7 @@ mod tests {
     #[test]
     fn plain_numbers_with_multipliers_and_notations() {
         for (text, want) in [
-            ("230k users", 230e3),
+            ("230k shards", 230e3),
             ("1.5 billion", 1.5e9),
             ("100,000 shards", 1e5),
             ("10^5", 1e5),
@@ -487,6 +521,30 @@ mod tests {
                 k => panic!("{text}: {k:?}"),
             }
         }
+    }
+
+    #[test]
+    fn counts_of_people_are_populations_not_counts_of_things() {
+        for (text, want) in [
+            ("230k users", 230e3),
+            ("500M DAU", 5e8),
+            ("1.5B daily active users", 1.5e9),
+            ("1.5B daily actives", 1.5e9),
+            ("2B monthly users", 2e9),
+            ("10M sellers", 1e7),
+        ] {
+            match one(text) {
+                Kind::Population(v) => assert!(close(v, want), "{text}: {v}"),
+                k => panic!("{text}: {k:?}"),
+            }
+        }
+        // A count of things beside "daily" is not a population.
+        assert!(matches!(one("60B daily messages"), Kind::Number(_)));
+        assert!(matches!(one("300M concurrent connections"), Kind::Number(_)));
+        assert_eq!(
+            Figure { kind: Kind::Population(5e8), quote: "500M DAU".into() }.value_in(Unit::Count, true),
+            None
+        );
     }
 
     #[test]

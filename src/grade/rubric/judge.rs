@@ -428,6 +428,7 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, ctx
     let mut best_off: Option<(f64, String)> = None;
     let mut partial: Option<u32> = None;
     let mut scattered: Option<u32> = None;
+    let mut people: Option<String> = None;
     for &unit in units {
         let block = a.units[unit as usize].block;
         let neighbours = [(unit < last).then(|| unit + 1), unit.checked_sub(1)];
@@ -436,6 +437,13 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, ctx
                 continue;
             }
             let text = a.unit_text(u);
+            if e.unit == Unit::Count && people.is_none() {
+                people = ctx
+                    .figures(a, u)
+                    .iter()
+                    .find(|f| matches!(f.kind, FigureKind::Population(_)))
+                    .map(|f| f.quote.clone());
+            }
             let figs: Vec<(f64, bool, &Figure)> = ctx
                 .figures(a, u)
                 .iter()
@@ -493,6 +501,8 @@ fn judge_estimate(verdict: &mut ItemVerdict, e: &Estimate, a: &Analysis<'_>, ctx
         )
     } else if let Some((_, quote)) = best_off {
         format!("figure off: \"{quote}\" ({expected}{period})")
+    } else if let Some(quote) = people {
+        format!("\"{quote}\" counts people, not this; work it out from them ({expected}{period})")
     } else {
         format!("named, but no figure with a compatible unit ({expected}{period})")
     });

@@ -450,6 +450,26 @@ fn shotguns_ratios_and_bare_numbers_are_not_estimates() {
 }
 
 #[test]
+fn a_count_of_people_is_not_the_count_an_estimate_asks_for() {
+    let whatsapp = crate::catalog::Catalog::builtin().find("whatsapp").unwrap().clone();
+    let verdict = |text: &str| {
+        let card =
+            RubricGrader.grade(&whatsapp, &Answers::from_markdown(&format!("## Requirements\n{text}\n")));
+        card.phases
+            .iter()
+            .flat_map(|p| &p.items)
+            .find(|v| v.id == "est-concurrent-connections")
+            .unwrap()
+            .clone()
+    };
+    let v = verdict("We have 500M DAU, so we hold concurrent connections for them.");
+    assert!(v.credit < 1e-9, "{v:?}");
+    assert!(v.comment.as_deref().is_some_and(|c| c.contains("\"500M DAU\" counts people")), "{v:?}");
+    let v = verdict("Concurrent connections: about 20% of 1.5B daily actives, so 300M open sockets.");
+    assert!(v.covered, "{v:?}");
+}
+
+#[test]
 fn case_changes_nothing() {
     let d = design(&[
         item("push", "high-level", 3, "core", PUSH, &["websocket"]),
