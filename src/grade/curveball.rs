@@ -100,7 +100,7 @@ fn grade_answer(
         hints_used: 0,
     };
     let card = grader.grade(&one, &answers);
-    let verdict = card.phases.iter().flat_map(|p| &p.items).find(|v| v.id == ITEM);
+    let verdict = card.item(ITEM);
     let (handled, credit, evidence) =
         verdict.map_or((false, 0.0, None), |v| (v.covered, v.credit, v.evidence.clone()));
     let named = |n: usize| {

@@ -111,7 +111,7 @@ impl CategoryCalibration {
 
 /// Compare the candidate's ticks with the rubric grader's scorecard of the same session.
 pub fn calibrate(design: &Design, ticks: &[SelfTick], grader: &Scorecard) -> Calibration {
-    let found = |id: &str| grader.phases.iter().flat_map(|p| &p.items).any(|v| v.id == id && v.covered);
+    let found = |id: &str| grader.items().any(|v| v.id == id && v.covered);
     let mut items = Vec::new();
     let mut categories: Vec<CategoryCalibration> = Vec::new();
     for item in &design.rubric.items {

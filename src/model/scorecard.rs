@@ -68,4 +68,14 @@ impl Scorecard {
     pub fn phase(&self, phase: Phase) -> Option<&PhaseScore> {
         self.phases.iter().find(|p| p.phase == phase)
     }
+
+    /// Every item's verdict, phase by phase.
+    pub fn items(&self) -> impl Iterator<Item = &ItemVerdict> {
+        self.phases.iter().flat_map(|p| &p.items)
+    }
+
+    /// The verdict on item `id`, if the card has one.
+    pub fn item(&self, id: &str) -> Option<&ItemVerdict> {
+        self.items().find(|v| v.id == id)
+    }
 }

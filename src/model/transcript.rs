@@ -290,7 +290,7 @@ impl Transcript {
             if !score(card.score) || card.phases.iter().any(|p| !score(p.score)) {
                 return Err(format!("a stored score ({}) is outside 0–100", card.score));
             }
-            for v in card.phases.iter().flat_map(|p| &p.items) {
+            for v in card.items() {
                 if !(v.credit.is_finite() && (0.0..=1.0).contains(&v.credit)) {
                     return Err(format!("item {} has credit {} (outside 0–1)", v.id, v.credit));
                 }

@@ -114,9 +114,7 @@ pub fn compare(x: &Transcript, y: &Transcript, designs: &[Design]) -> Result<Com
     };
 
     let same_design = earlier.design == later.design;
-    let covered = |card: &crate::grade::Scorecard, id: &str| {
-        card.phases.iter().flat_map(|p| &p.items).any(|v| v.id == id && v.covered)
-    };
+    let covered = |card: &crate::grade::Scorecard, id: &str| card.items().any(|v| v.id == id && v.covered);
     let change = |design: &str, phase: Phase, id: &str| {
         let info = lookup.item(design, id, phase);
         ItemChange {

@@ -42,9 +42,7 @@ pub type Said = std::collections::HashMap<String, String>;
 
 /// The sentences of `card` that back an item, by item id.
 pub fn said(card: &crate::model::Scorecard) -> Said {
-    card.phases
-        .iter()
-        .flat_map(|p| &p.items)
+    card.items()
         .filter(|v| v.credit > 0.0)
         .filter_map(|v| v.evidence.clone().map(|e| (v.id.clone(), e)))
         .collect()

@@ -43,7 +43,7 @@ fn to_study<'a>(
     limit: Option<usize>,
 ) -> (Vec<Study<'a>>, usize) {
     let mut out: Vec<(usize, Study<'a>)> = Vec::new();
-    for v in card.phases.iter().flat_map(|p| &p.items).filter(|v| missed_or_named(v)) {
+    for v in card.items().filter(|v| missed_or_named(v)) {
         let Some(item) = design.item(&v.id) else { continue };
         let Some(excerpt) = answer.excerpt(item, EXCERPT_SENTENCES) else { continue };
         let order = design.rubric.items.iter().position(|i| i.id == item.id).unwrap_or(usize::MAX);
@@ -300,7 +300,7 @@ mod tests {
     fn nothing_missed_means_no_block() {
         let (d, a) = setup();
         let card = RubricGrader.grade(&d, &Answers::from_markdown(a.display().as_str()));
-        let missed = card.phases.iter().flat_map(|p| &p.items).filter(|v| !v.covered).count();
+        let missed = card.items().filter(|v| !v.covered).count();
         let out = strong_answers_markdown(&card, &d, &a, None);
         assert_eq!(out.is_empty(), missed == 0, "{out}");
     }

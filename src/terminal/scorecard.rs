@@ -178,7 +178,7 @@ fn hints_line(card: &Scorecard, transcript: Option<&Transcript>) -> Option<Strin
 /// ones (by weight)." What the level means, from the card's own credits.
 fn level_line(card: &Scorecard, design: &Design) -> String {
     let mut share = [(0.0, 0.0); 3];
-    for v in card.phases.iter().flat_map(|p| &p.items) {
+    for v in card.items() {
         if let Some(item) = design.item(&v.id) {
             let slot = &mut share[item.level as usize];
             slot.0 += f64::from(item.weight) * v.credit;
@@ -692,11 +692,7 @@ mod tests {
             &d,
             "## Requirements\nWe order messages by their server timestamp.\n\nPeak messages per second are about 700000.\n",
         );
-        let partial = c
-            .phases
-            .iter()
-            .flat_map(|p| &p.items)
-            .find(|v| !v.named && v.credit > 0.0 && v.credit < 1.0 && v.comment.is_some());
+        let partial = c.items().find(|v| !v.named && v.credit > 0.0 && v.credit < 1.0 && v.comment.is_some());
         let note = partial.and_then(|v| v.comment.clone()).expect("a part-credit item with a note");
         let first_words: String = note.chars().take(30).collect();
         for out in [render(&c, &d, None, RenderOpts::plain(100)), render_markdown(&c, &d, None)] {

@@ -214,12 +214,7 @@ fn pitfalls_missed(design: &Design, md: &str) -> Vec<String> {
     let card = grade(design, md);
     let with: Vec<&str> =
         design.rubric.items.iter().filter(|i| !i.pitfalls.is_empty()).map(|i| i.id.as_str()).collect();
-    card.phases
-        .iter()
-        .flat_map(|p| &p.items)
-        .filter(|v| with.contains(&v.id.as_str()) && v.credit > 0.0)
-        .map(|v| v.id.clone())
-        .collect()
+    card.items().filter(|v| with.contains(&v.id.as_str()) && v.credit > 0.0).map(|v| v.id.clone()).collect()
 }
 
 /// Generic answers that fit any design: [`TEMPLATE`], and six more by two writers who never saw
@@ -541,9 +536,7 @@ fn no_item_is_worth_more_than_the_hint_that_unlocks_it() {
 /// Where `md` commits to a pitfall: `item: comment`.
 fn pitfalls_fired(design: &Design, md: &str) -> Vec<String> {
     grade(design, md)
-        .phases
-        .iter()
-        .flat_map(|p| &p.items)
+        .items()
         .filter_map(|v| {
             v.comment.as_deref().filter(|c| c.contains("known mistake")).map(|c| format!("{}: {c}", v.id))
         })

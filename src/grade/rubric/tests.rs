@@ -42,7 +42,7 @@ fn push() -> Design {
 fn judge(d: &Design, text: &str) -> ItemVerdict {
     let answers = Answers::from_markdown(&format!("## Deep dive\n{text}\n"));
     let card = RubricGrader.grade(d, &answers);
-    card.phases.iter().flat_map(|p| p.items.iter()).find(|v| v.id == d.rubric.items[0].id).unwrap().clone()
+    card.item(&d.rubric.items[0].id).unwrap().clone()
 }
 
 /// Explained, in passing or in depth (not only named).
@@ -297,7 +297,7 @@ fn questions_earn_only_the_items_that_reward_asking() {
         item("push", "high-level", 3, "core", PUSH, &["websocket"]),
     ]);
     let card = RubricGrader.grade(&d, &Answers::from_markdown("Do we need end-to-end encryption?\nShould the server push new messages over a WebSocket to each phone?"));
-    let v = |id: &str| card.phases.iter().flat_map(|p| &p.items).find(|v| v.id == id).unwrap().clone();
+    let v = |id: &str| card.item(id).unwrap().clone();
     assert!(v("ask-e2e").covered, "{:?}", v("ask-e2e"));
     assert!(v("push").credit < 1e-9, "{:?}", v("push"));
     assert!(v("push").comment.as_deref().is_some_and(|c| c.contains("only asked about")));
@@ -455,12 +455,7 @@ fn a_count_of_people_is_not_the_count_an_estimate_asks_for() {
     let verdict = |text: &str| {
         let card =
             RubricGrader.grade(&whatsapp, &Answers::from_markdown(&format!("## Requirements\n{text}\n")));
-        card.phases
-            .iter()
-            .flat_map(|p| &p.items)
-            .find(|v| v.id == "est-concurrent-connections")
-            .unwrap()
-            .clone()
+        card.item("est-concurrent-connections").unwrap().clone()
     };
     let v = verdict("We have 500M DAU, so we hold concurrent connections for them.");
     assert!(v.credit < 1e-9, "{v:?}");
