@@ -121,9 +121,8 @@ impl IdSet {
 pub(super) struct CItem {
     pub concepts: Vec<Concept>,
     /// Canonical ids that show the item explained: content words of its text, why and mechanism
-    /// (sorted, deduplicated).
+    /// (sorted, deduplicated), to walk; `support_set` holds the same ids, to test one.
     pub support: Vec<u32>,
-    /// `support` as a bit set, for the word-by-word test.
     pub support_set: IdSet,
     /// The words of its concepts that are not in `support`: a second name of the mechanism said
     /// beside the first helps explain it, but never alone.
@@ -345,12 +344,11 @@ impl CompiledRubric {
             // The item's own concept words support it too (a second name of the mechanism, said
             // beside the first, is an explanation); the words of the occurrence itself never do.
             let support: Vec<u32> = support.into_iter().filter(|id| df[id] <= limit).collect();
-            let mut names: Vec<u32> = own
+            let names: Vec<u32> = own
                 .iter()
                 .copied()
                 .filter(|&id| id != NONE && c.content_id(id) && support.binary_search(&id).is_err())
                 .collect();
-            names.sort_unstable();
             let (support_set, names) = (IdSet::of(&support), IdSet::of(&names));
             c.items.push(CItem {
                 concepts,

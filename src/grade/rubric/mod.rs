@@ -185,13 +185,13 @@ impl CompiledRubric {
 
     /// Distinct support words of item `index` anywhere in `a`.
     fn support_anywhere(&self, a: &analyse::Analysis<'_>, index: usize) -> usize {
-        let support = &self.items[index].support;
+        let support = &self.items[index].support_set;
         let mut found: Vec<u32> = a
             .toks
             .iter()
             .filter(|t| t.neg == compile::NONE)
             .map(|t| t.id)
-            .filter(|id| support.binary_search(id).is_ok())
+            .filter(|&id| support.contains(id))
             .collect();
         found.sort_unstable();
         found.dedup();
@@ -226,15 +226,13 @@ pub fn support_words(design: &Design, item: &Item, text: &str) -> Vec<String> {
     let Some(index) = design.rubric.items.iter().position(|i| i.id == item.id) else { return Vec::new() };
     let compiled = compiled(design);
     let a = compiled.analyse(text, &[]);
-    let support = &compiled.items[index].support;
+    let support = &compiled.items[index].support_set;
     let mut out: Vec<String> = a
         .toks
         .iter()
         .enumerate()
         .filter(|(k, t)| {
-            std::iter::once(t.id)
-                .chain(a.alts_at(*k).iter().map(|x| x.id))
-                .any(|id| support.binary_search(&id).is_ok())
+            std::iter::once(t.id).chain(a.alts_at(*k).iter().map(|x| x.id)).any(|id| support.contains(id))
         })
         .map(|(_, t)| text[t.start as usize..t.end as usize].to_lowercase())
         .collect();
