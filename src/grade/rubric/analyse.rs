@@ -217,8 +217,11 @@ fn sentences(text: &str, r: Range<usize>, block: u32, out: &mut Vec<Span>) {
             }
             let ws = b[j..].iter().take_while(|c| c.is_ascii_whitespace()).count();
             let next = b.get(j + ws).copied();
+            // An elided list in brackets (`WHERE night IN (...) AND …`) ends nothing.
+            let elided = i > 0 && b[i - 1] == b'(';
             let ends = ws > 0
                 && next.is_some()
+                && !elided
                 && !(b[i] == b'.' && (abbreviation_before(para, i) || list_number(&para[start..i])));
             if ends {
                 push(start, j, out);
@@ -546,6 +549,9 @@ mod tests {
         assert_eq!(lower.len(), 3, "{lower:?}");
         let upper = texts("WE SHARD BY USER ID. THE INBOX IS A QUEUE.");
         assert_eq!(upper.len(), 2, "{upper:?}");
+        // Elided SQL is one sentence, not two.
+        let sql = texts("UPDATE inv SET n = n + 1 WHERE night IN (...) AND n < total. Then commit.");
+        assert_eq!(sql.len(), 2, "{sql:?}");
     }
 
     #[test]
