@@ -514,6 +514,21 @@ fn public_style_write_ups_score_as_strong_answers() {
     assert!(failures.is_empty(), "{table}\n{}", failures.join("\n"));
 }
 
+/// Two strong URL-shortener answers by a writer who never saw the rubric (one in the prompt's
+/// headings, one as a published walk-through), written after its generic concepts were tied to
+/// links, clicks and redirects against the template attack: that narrowing must not cost a real
+/// answer its hire (they scored 73.9 and 72.0; 73.9 and 73.9 on the rubric before the narrowing).
+#[test]
+fn blind_url_shortener_answers_keep_their_hire() {
+    let d = design("url-shortener");
+    for kind in ["strong", "writeup"] {
+        let path = fixture(&format!("calibration-pub/url-shortener/{kind}.md"));
+        let md = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let s = score(&d, &md);
+        assert!(s >= 71.5, "url-shortener {kind}: {s} < 71.5");
+    }
+}
+
 /// A hint costs at least the share of the score of the item it makes easy (README): no built-in
 /// item may carry more of its rubric's weight than a hint costs.
 #[test]
